@@ -1,0 +1,342 @@
+"""The store: one small interface, an embedded pyoxigraph implementation.
+
+Everything that reads or writes the graph goes through :class:`Store`, so the
+CLI, the web app and the tests do not care whether the quads live in memory,
+in a pyoxigraph folder on disk, or on an external SPARQL server
+(:mod:`graph.remote`). rdflib stays the modelling, validation and
+serialization tool; it is never the query path (pyoxigraph is 20–100× faster).
+
+Terms crossing this interface are pyoxigraph terms (``NamedNode``,
+``BlankNode``, ``Literal``, ``Triple``), whatever the backend.
+
+Named graphs: every quad lives in a named graph. A file's default-graph
+triples go to :func:`graph_iri_for_file`; TriG/N-Quads graphs keep their own
+names (the Saitama data uses one named graph per sourced assertion, see
+``docs/model.md``). Queries see the union of all graphs as their default graph.
+
+>>> s = EmbeddedStore()
+>>> s.load_data('<https://ex.org/a> <https://ex.org/p> "x" .', format="nt", graph="https://ex.org/g")
+>>> s.query("SELECT ?o WHERE { ?s ?p ?o }").rows[0][0].value
+'x'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Mapping, Sequence, Union
+
+import pyoxigraph as ox
+
+from .errors import NotFound, ParseError, QuerySyntaxError, StoreError
+from .settings import DEFAULT_BASE_IRI, ONTOLOGY_DIR, PROJECT_ROOT, Settings
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+
+#: File extension → pyoxigraph format. One table; every loader and exporter uses it.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
+    """The pyoxigraph format for a format name or a file name.
+
+    >>> rdf_format("plan.trig") == ox.RdfFormat.TRIG
+    True
+    """
+    key = str(name_or_path).lower()
+    if "." in key:
+        key = key.rsplit(".", 1)[1]
+    try:
+        return RDF_FORMATS[key]
+    except KeyError:
+        raise ParseError(f"unknown RDF format {key!r} (known: {', '.join(sorted(set(RDF_FORMATS)))})",
+                         source=str(name_or_path)) from None
+
+
+def graph_iri_for_file(path: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The named graph that receives a file's default-graph triples.
+
+    Stable across machines: built from the path relative to the project root.
+
+    >>> graph_iri_for_file(PROJECT_ROOT / "data" / "saitama" / "plan.trig")
+    'https://w3id.org/plangraph/id/graph/data/saitama/plan.trig'
+    """
+    path = Path(path).resolve()
+    try:
+        rel = path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        rel = "file/" + path.name
+    return f"{base_iri}graph/{rel}"
+
+
+def ontology_files() -> list[Path]:
+    """The ontology files loaded into every store (not the SHACL shapes)."""
+    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if "shapes" not in p.name)
+
+
+def data_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the RDF files under them, in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lstrip(".").lower() in RDF_FORMATS))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise NotFound(f"{p}: no such file or folder")
+    return out
+
+
+# --- results -------------------------------------------------------------------
+
+@dataclass
+class SelectResult:
+    """Rows of a SELECT. ``rows`` are tuples aligned with ``variables``; unbound is ``None``."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    truncated: bool = False
+
+    def dicts(self) -> list[dict[str, Term]]:
+        return [{v: t for v, t in zip(self.variables, r) if t is not None} for r in self.rows]
+
+
+@dataclass
+class AskResult:
+    value: bool
+
+
+@dataclass
+class GraphResult:
+    """Triples of a CONSTRUCT or DESCRIBE."""
+
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+
+QueryResult = Union[SelectResult, AskResult, GraphResult]
+
+
+class Store:
+    """The interface. Implementations: :class:`EmbeddedStore`, ``graph.remote.RemoteStore``."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query. ``substitutions`` binds variables safely (never by pasting text).
+
+        ``default_graph``/``named_graphs`` restrict the dataset to graphs of this
+        store (the protocol's default-graph-uri / named-graph-uri). ``max_rows``
+        stops reading after that many rows and sets ``truncated``.
+        """
+        raise NotImplementedError
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update. Callers check authorization first."""
+        raise NotImplementedError
+
+    def load_data(self, data: bytes | str | IO, *, format: str | ox.RdfFormat, graph: str | None = None,
+                  source: str = "<data>") -> None:
+        """Parse and add RDF. Default-graph triples go to ``graph``. All or nothing."""
+        raise NotImplementedError
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace one named graph's content atomically."""
+        raise NotImplementedError
+
+    def graphs(self) -> list[str]:
+        """The named graphs' IRIs, sorted."""
+        raise NotImplementedError
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad (of one graph if given)."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    # shared helpers --------------------------------------------------------
+    def load_file(self, path: str | Path, *, graph: str | None = None, base_iri: str = DEFAULT_BASE_IRI) -> None:
+        """Load one RDF file; default-graph triples go to :func:`graph_iri_for_file`."""
+        path = Path(path)
+        fmt = rdf_format(path)
+        with open(path, "rb") as fh:
+            self.load_data(fh.read(), format=fmt, graph=graph or graph_iri_for_file(path, base_iri),
+                           source=str(path))
+
+
+def _iri_rewriter(base_iri: str):
+    """Map the default base IRI onto ``base_iri`` in every term of a quad."""
+    if base_iri == DEFAULT_BASE_IRI:
+        return None
+
+    def term(t):
+        if isinstance(t, ox.NamedNode) and t.value.startswith(DEFAULT_BASE_IRI):
+            return ox.NamedNode(base_iri + t.value[len(DEFAULT_BASE_IRI):])
+        return t
+
+    def quad(q: ox.Quad) -> ox.Quad:
+        return ox.Quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))
+
+    return quad
+
+
+def _parse_error(exc: Exception, source: str) -> ParseError:
+    """Turn pyoxigraph's parser message into a ParseError naming the file."""
+    return ParseError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, source=source)
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in this process: in memory, or on disk when ``path`` is given."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 base_iri: str = DEFAULT_BASE_IRI):
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open store: {exc}") from None
+        self.path = path
+        self.base_iri = base_iri
+        self._rewrite = _iri_rewriter(base_iri)
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store (for benchmarks and the worker processes)."""
+        return self._store
+
+    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
+        kwargs: dict = {}
+        if default_graph:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        try:
+            res = self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from None
+        if isinstance(res, ox.QueryBoolean):
+            return AskResult(bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows, truncated = [], False
+            for sol in res:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append(tuple(sol[v] for v in variables))
+            return SelectResult(variables, rows, truncated)
+        triples, truncated = [], False
+        for t in res:
+            if max_rows is not None and len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(t)
+        return GraphResult(triples, truncated)
+
+    def update(self, sparql):
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from None
+
+    def _parse(self, data, fmt, graph, source) -> list[ox.Quad]:
+        fmt = fmt if isinstance(fmt, ox.RdfFormat) else rdf_format(fmt)
+        try:
+            # rename_blank_nodes: two files' _:b1 must not merge into one node.
+            quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
+        except (SyntaxError, ValueError) as exc:
+            raise _parse_error(exc, source) from None
+        out = []
+        for q in quads:
+            if isinstance(q.graph_name, ox.DefaultGraph) and graph is not None:
+                q = ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+            if self._rewrite:
+                q = self._rewrite(q)
+            out.append(q)
+        return out
+
+    def load_data(self, data, *, format, graph=None, source="<data>"):
+        if hasattr(data, "read"):
+            data = data.read()
+        quads = self._parse(data, format, graph, source)  # parse fully first: nothing half-loaded
+        self._store.extend(quads)
+
+    def replace_graph(self, graph, quads):
+        g = ox.NamedNode(graph)
+        body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                            format=ox.RdfFormat.N_TRIPLES).decode()
+        # One update request is one transaction in pyoxigraph; remove_graph + extend would not be.
+        self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+
+    def graphs(self):
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph=None):
+        g = ox.NamedNode(graph) if graph else None
+        return iter(self._store.quads_for_pattern(None, None, None, g))
+
+    def __len__(self):
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+
+def open_store(settings: Settings) -> Store:
+    """Build the store the settings ask for, loaded and ready.
+
+    An external server when ``store_url`` is set; else an on-disk pyoxigraph
+    store at ``store_path`` (loaded from ``data_paths`` only when empty); else
+    an in-memory store loaded from the ontology and ``data_paths``.
+    """
+    if settings.store_url:
+        from .remote import RemoteStore  # noqa: PLC0415 (optional backend)
+
+        return RemoteStore.from_settings(settings)
+    store = EmbeddedStore(settings.store_path, base_iri=settings.base_iri)
+    if settings.store_path is None or len(store) == 0:
+        load_default(store, settings)
+    return store
+
+
+def load_default(store: Store, settings: Settings) -> None:
+    """Load the ontology and the configured data files into ``store``."""
+    for f in ontology_files() + data_files(settings.data_paths):
+        store.load_file(f, base_iri=settings.base_iri)

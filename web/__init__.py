@@ -1,0 +1,51 @@
+"""PlanGraph's Flask app: ``create_app(config=None)`` builds it.
+
+Like Flask's tutorial app: settings are resolved once (declared in
+:mod:`graph.settings`), the store is opened once and reached through
+:func:`get_store`, and each concern is one blueprint. Routes stay thin:
+they parse the request, call a ``graph`` function and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask, current_app
+
+from graph.settings import Settings, load_settings
+from graph.store import Store, open_store
+
+#: Blueprints, each one concern, registered in this order. Each module exposes ``bp``.
+BLUEPRINTS: tuple[str, ...] = ()
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None = None) -> Flask:
+    """Build the app. ``config`` holds PlanGraph settings by lower-case name
+    (see :mod:`graph.settings`) and Flask keys in upper case; tests pass a
+    ready ``store`` built from small fixtures instead of the default data."""
+    import importlib
+
+    config = dict(config or {})
+    flask_keys = {k: v for k, v in config.items() if k.isupper()}
+    settings = load_settings(overrides={k: v for k, v in config.items() if not k.isupper()})
+
+    app = Flask(__name__)
+    app.config.update(flask_keys)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.extensions["plangraph.settings"] = settings
+    app.extensions["plangraph.store"] = store if store is not None else open_store(settings)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"web.{name}")
+        app.register_blueprint(module.bp)
+    return app
+
+
+def get_store() -> Store:
+    """The app's one store."""
+    return current_app.extensions["plangraph.store"]
+
+
+def get_settings() -> Settings:
+    """The app's resolved settings."""
+    return current_app.extensions["plangraph.settings"]
