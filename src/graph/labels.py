@@ -1,0 +1,178 @@
+"""Labels for people: one place that picks a resource's label in a language.
+
+Plans are labelled ``@ja`` always and ``@en`` where a faithful translation
+exists, so every page, table and view asks the same question: "the label in
+the chosen language, else Japanese, else English, else any, else a short
+form of the IRI". :func:`pick_label` answers it for labels already in hand;
+:func:`fetch_labels` reads them from the store for many IRIs at once (one
+query, not one per IRI, so a results table of 500 IRIs costs one round trip
+to an external server too).
+
+>>> pick_label([("Plan", "en"), ("計画", "ja")], "en")
+'Plan'
+>>> pick_label([("計画", "ja")], "en")
+'計画'
+>>> short_iri("https://w3id.org/plangraph/ontology#partOfPlan")
+'pg:partOfPlan'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .store import Store
+from .vocab import DCTERMS, PG_NS, PREFIXES, RDF, RDFS, SKOS
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+#: The languages of the UI; the first is the default.
+LANGUAGES: tuple[str, ...] = ("ja", "en")
+
+#: Label properties, best first (a concept's skos:prefLabel beats its rdfs:label).
+LABEL_PROPERTIES: tuple[str, ...] = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
+NOTATION = PG_NS + "notation"
+
+#: Labels of standard terms that the store does not label itself (the ontology labels pg: terms).
+BUILTIN_LABELS: dict[str, dict[str, str]] = {
+    RDF + "type": {"ja": "種類", "en": "type"},
+    RDFS + "label": {"ja": "ラベル", "en": "label"},
+    RDFS + "comment": {"ja": "説明", "en": "comment"},
+    RDFS + "seeAlso": {"ja": "関連情報", "en": "see also"},
+    RDFS + "subClassOf": {"ja": "上位クラス", "en": "subclass of"},
+    RDFS + "domain": {"ja": "定義域", "en": "domain"},
+    RDFS + "range": {"ja": "値域", "en": "range"},
+    SKOS + "prefLabel": {"ja": "優先ラベル", "en": "preferred label"},
+    SKOS + "altLabel": {"ja": "別名", "en": "alternative label"},
+    SKOS + "definition": {"ja": "定義", "en": "definition"},
+    SKOS + "inScheme": {"ja": "概念体系", "en": "in scheme"},
+    DCTERMS + "title": {"ja": "タイトル", "en": "title"},
+    DCTERMS + "license": {"ja": "ライセンス", "en": "licence"},
+    DCTERMS + "source": {"ja": "出典", "en": "source"},
+    "https://schema.org/url": {"ja": "URL", "en": "URL"},
+}
+
+
+def internal_query(name: str) -> str:
+    """The text of an internal query file ``queries/_<name>.rq``.
+
+    Internal queries start with ``_`` so the named-query list (graph.queries)
+    can hide them; they are files like every other query so that the CLI,
+    the pages and the tests read the same SPARQL.
+    """
+    return _read_query(name)
+
+
+@lru_cache(maxsize=None)
+def _read_query(name: str) -> str:
+    return (QUERY_DIR / f"_{name}.rq").read_text(encoding="utf-8")
+
+
+def short_iri(iri: str) -> str:
+    """A compact form for display when nothing labels an IRI: ``pg:Plan``, else the last segment."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")) and len(iri) > len(ns):
+            best = prefix
+    if best:
+        return f"{best}:{iri[len(PREFIXES[best]):]}"
+    tail = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return tail or iri
+
+
+def pick_label(labels: Iterable[tuple[str, str]], lang: str) -> str | None:
+    """The best label among ``(text, language)`` pairs for ``lang``.
+
+    Order: the chosen language, then the other UI languages in
+    :data:`LANGUAGES` order, then untagged, then anything. ``None`` if empty.
+
+    >>> pick_label([("x", ""), ("y", "en")], "ja")
+    'y'
+    >>> pick_label([], "ja") is None
+    True
+    """
+    labels = list(labels)
+    if not labels:
+        return None
+    order = [lang] + [x for x in LANGUAGES if x != lang] + [""]
+
+    def rank(item: tuple[str, str]) -> int:
+        tag = (item[1] or "").lower().split("-")[0]
+        return order.index(tag) if tag in order else len(order)
+
+    return min(labels, key=rank)[0]
+
+
+class LabelBook:
+    """Labels and notations of many IRIs, gathered by :func:`fetch_labels`."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self.notations: dict[str, str] = {}
+
+    def add(self, iri: str, prop: str, text: str, lang: str) -> None:
+        if prop == NOTATION:
+            self.notations.setdefault(iri, text)
+        else:
+            self._labels.setdefault(iri, {}).setdefault(prop, []).append((text, lang))
+
+    def label(self, iri: str, lang: str) -> str | None:
+        """The stored label in ``lang`` with fallback; built-in labels for standard terms."""
+        by_prop = self._labels.get(iri, {})
+        for prop in LABEL_PROPERTIES:
+            if prop in by_prop:
+                return pick_label(by_prop[prop], lang)
+        builtin = BUILTIN_LABELS.get(iri)
+        return pick_label(((v, k) for k, v in builtin.items()), lang) if builtin else None
+
+    def display(self, iri: str, lang: str) -> str:
+        """What to show for an IRI: its label, else a short form of the IRI."""
+        return self.label(iri, lang) or short_iri(iri)
+
+    def all_labels(self, iri: str) -> list[tuple[str, str]]:
+        """Every label of ``iri`` (text, language) across the label properties."""
+        return [pair for prop in LABEL_PROPERTIES for pair in self._labels.get(iri, {}).get(prop, [])]
+
+
+def _valid_iris(iris: Iterable[str]) -> list[ox.NamedNode]:
+    out, seen = [], set()
+    for iri in iris:
+        if iri in seen:
+            continue
+        seen.add(iri)
+        try:
+            out.append(ox.NamedNode(iri))  # validates: no '>' or spaces can reach the query text
+        except ValueError:
+            continue
+    return out
+
+
+def fetch_labels(store: Store, iris: Iterable[str], *, chunk: int = 400) -> LabelBook:
+    """Read the labels and notations of ``iris`` from ``store`` into a :class:`LabelBook`.
+
+    >>> from graph.store import EmbeddedStore
+    >>> s = EmbeddedStore()
+    >>> s.load_data('<https://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "計画"@ja .', format="nt")
+    >>> fetch_labels(s, ["https://ex.org/a"]).display("https://ex.org/a", "en")
+    '計画'
+    """
+    book = LabelBook()
+    nodes = _valid_iris(iris)
+    template = internal_query("labels")
+    for start in range(0, len(nodes), chunk):
+        values = " ".join(str(n) for n in nodes[start:start + chunk])
+        result = store.query(template.replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}", 1))
+        for row in result.rows:
+            s, p, label = row
+            if isinstance(label, ox.Literal):
+                book.add(s.value, p.value, label.value, label.language or "")
+    return book
+
+
+def labels_json(store: Store, iris: Sequence[str], lang: str) -> Mapping[str, str]:
+    """``{iri: label}`` for the IRIs that have a label (the query page's label look-up)."""
+    book = fetch_labels(store, iris)
+    return {iri: lab for iri in iris if (lab := book.label(iri, lang))}

@@ -1,0 +1,145 @@
+"""Find resources by label, the way a Japanese planner types.
+
+Japanese text arrives in several spellings of the same word: full-width or
+half-width letters and digits (``ＩＣＴ`` / ``ICT``), half-width katakana
+(``ｷﾞｮｳｾｲ``), katakana or hiragana (``ギョウセイ`` / ``ぎょうせい``), upper or
+lower case. :func:`normalize` folds all of them to one key (Unicode NFKC,
+katakana → hiragana, case-folded, spaces squeezed), and the index compares
+keys, so any spelling finds the others.
+
+The index is built once per store from every ``skos:prefLabel``,
+``skos:altLabel``, ``rdfs:label`` and ``dcterms:title`` (one query,
+``queries/_search_labels.rq``) and rebuilt when the store's size changes;
+writers can also call :func:`invalidate`.
+
+>>> normalize("ＩＣＴ人材") == normalize("ict人材")
+True
+>>> normalize("ギョウセイ") == normalize("ぎょうせい") == normalize("ｷﾞｮｳｾｲ")
+True
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import weakref
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .labels import LANGUAGES, fetch_labels, internal_query, pick_label, short_iri
+from .store import Store
+
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ … ヶ; hiragana is 0x60 lower
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(_KATAKANA_START, _KATAKANA_END + 1)}
+
+
+def normalize(text: str) -> str:
+    """The search key of a text: NFKC, katakana as hiragana, case-folded, single spaces.
+
+    >>> normalize("  Ｗｅｂ　会議 ")
+    'web 会議'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_KATA_TO_HIRA).casefold()
+    return " ".join(text.split())
+
+
+@dataclass
+class Hit:
+    """One search result: the resource, the label that matched, its label and type for display."""
+
+    iri: str
+    label: str
+    matched: str
+    type: str | None
+    type_label: str | None
+    score: int
+
+
+@dataclass
+class _Entry:
+    iri: str
+    text: str
+    lang: str
+    key: str
+    type: str | None
+
+
+class LabelIndex:
+    """Normalised labels of one store, searched in memory."""
+
+    def __init__(self, store: Store):
+        self.size = len(store)
+        rows = store.query(internal_query("search_labels")).rows
+        self.entries: list[_Entry] = []
+        self.labels: dict[str, list[tuple[str, str]]] = {}
+        for s, label, typ in rows:
+            if not isinstance(label, ox.Literal):
+                continue
+            lang = label.language or ""
+            self.entries.append(_Entry(s.value, label.value, lang, normalize(label.value),
+                                       typ.value if isinstance(typ, ox.NamedNode) else None))
+            self.labels.setdefault(s.value, []).append((label.value, lang))
+        types = {e.type for e in self.entries if e.type}
+        self.type_labels = fetch_labels(store, types) if types else None
+
+    def search(self, query: str, lang: str = "ja", *, limit: int = 50) -> list[Hit]:
+        """Resources whose label contains every word of ``query`` (folded), best first.
+
+        Ranking: whole label equal to the query, then label starting with it,
+        then containing it; a label in the chosen language beats another
+        language; shorter labels first. One hit per resource.
+        """
+        words = normalize(query).split()
+        if not words:
+            return []
+        phrase = " ".join(words)
+        best: dict[str, tuple[int, _Entry]] = {}
+        for e in self.entries:
+            if not all(w in e.key for w in words):
+                continue
+            score = 300 if e.key == phrase else 200 if e.key.startswith(phrase) else 100
+            if e.lang == lang:
+                score += 10
+            score -= min(len(e.key), 99) // 10
+            if e.iri not in best or score > best[e.iri][0]:
+                best[e.iri] = (score, e)
+        hits = []
+        for iri, (score, e) in best.items():
+            label = pick_label(self.labels.get(iri, []), lang) or short_iri(iri)
+            tlabel = self.type_labels.display(e.type, lang) if (e.type and self.type_labels) else None
+            hits.append(Hit(iri, label, e.text, e.type, tlabel, score))
+        hits.sort(key=lambda h: (-h.score, h.label, h.iri))
+        return hits[:limit]
+
+
+_INDEXES: "weakref.WeakKeyDictionary[Store, LabelIndex]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def label_index(store: Store) -> LabelIndex:
+    """The store's label index, built on first use and rebuilt when the store's size changed."""
+    with _LOCK:
+        index = _INDEXES.get(store)
+        if index is None or index.size != len(store):
+            index = _INDEXES[store] = LabelIndex(store)
+        return index
+
+
+def invalidate(store: Store) -> None:
+    """Drop the store's index (call after a write that may keep the triple count)."""
+    with _LOCK:
+        _INDEXES.pop(store, None)
+
+
+def search(store: Store, query: str, lang: str = LANGUAGES[0], *, limit: int = 50) -> list[Hit]:
+    """Search ``store``'s labels for ``query`` with width, kana and case folding.
+
+    >>> from graph.store import EmbeddedStore
+    >>> s = EmbeddedStore()
+    >>> s.load_data('<https://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "ギョウセイ"@ja .',
+    ...             format="nt")
+    >>> [h.label for h in search(s, "ぎょうせい")]
+    ['ギョウセイ']
+    """
+    return label_index(store).search(query, lang, limit=limit)

@@ -1,0 +1,98 @@
+"""graph.describe: labels by language, grouped properties, inverse relations, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.describe import describe, describe_rdf
+from graph.errors import NotFound
+from graph.store import EmbeddedStore
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "mini.trig"
+ID = "https://w3id.org/plangraph/id/"
+PLAN = ID + "lg/111007/plan/digital-2021"
+POLICY2 = PLAN + "/policy/2"
+THEME = ID + "test/テーマ/テレワーク"
+PG = "https://w3id.org/plangraph/ontology#"
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = EmbeddedStore()
+    s.load_file(FIXTURE)
+    return s
+
+
+def group(groups, prop):
+    return next(g for g in groups if g.property == prop)
+
+
+def test_label_in_chosen_language_with_fallback(store):
+    assert describe(store, POLICY2, "ja").label == "上質な行政サービス"
+    assert describe(store, POLICY2, "en").label == "High-quality administrative services"
+    # policy 3 has no English label: English pages fall back to Japanese
+    assert describe(store, PLAN + "/policy/3", "en").label == "上質な行政経営"
+
+
+def test_types_and_outgoing_properties_grouped_with_value_labels(store):
+    view = describe(store, POLICY2, "ja")
+    assert view.exists
+    assert [t.value for t in view.types] == [PG + "BasicPolicy"]
+    part = group(view.properties, PG + "partOfPlan")
+    assert [(v.value, v.label) for v in part.values] == [(PLAN, "さいたま市行政デジタル化計画")]
+    labels = group(view.properties, "http://www.w3.org/2000/01/rdf-schema#label")
+    assert {(v.value, v.language) for v in labels.values} == {
+        ("上質な行政サービス", "ja"), ("High-quality administrative services", "en")}
+    assert view.properties[0].property == "http://www.w3.org/2000/01/rdf-schema#label"  # labels first
+
+
+def test_inverse_relations(store):
+    view = describe(store, POLICY2, "ja")
+    parent = group(view.inverse, PG + "parentElement")
+    assert [(v.value, v.label) for v in parent.values] == [(PLAN + "/measure/1", "ギョウセイ手続のオンライン化")]
+
+
+def test_provenance_of_each_statement(store):
+    view = describe(store, POLICY2, "ja")
+    src = group(view.properties, PG + "partOfPlan").values[0].sources
+    assert len(src) == 1
+    assert src[0].graph == PLAN + "/prov/policy-2"
+    assert src[0].section == ID + "lg/111007/doc/digital-2021/ch1/s2-2"
+    assert src[0].notation == "2-2"
+    assert src[0].section_label == "2-2 基本方針"
+    assert "行政サービスを実現" in src[0].quote
+    inverse_src = group(view.inverse, PG + "parentElement").values[0].sources[0]
+    assert inverse_src.notation == "図表4" and inverse_src.quote is None
+
+
+def test_japanese_iri(store):
+    view = describe(store, THEME, "ja")
+    assert view.exists and view.label == "テレワーク"
+    assert [v.value for v in group(view.inverse, PG + "backgroundTheme").values] == [PLAN]
+
+
+def test_unknown_iri_does_not_exist(store):
+    assert describe(store, ID + "lg/111007/plan/nothing", "ja").exists is False
+
+
+def test_named_graph_exists(store):
+    view = describe(store, PLAN + "/prov/policy-2", "ja")
+    assert view.exists and view.is_graph
+
+
+def test_not_an_iri_is_not_found(store):
+    with pytest.raises(NotFound):
+        describe(store, "not an iri", "ja")
+
+
+def test_describe_rdf_has_outgoing_and_incoming_triples(store):
+    data = describe_rdf(store, THEME, "ntriples")
+    triples = {(t.subject.value, t.predicate.value, t.object.value)
+               for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+    assert (THEME, "http://www.w3.org/2004/02/skos/core#prefLabel", "テレワーク") in triples
+    assert (PLAN, PG + "backgroundTheme", THEME) in triples
+    with pytest.raises(NotFound):
+        describe_rdf(store, ID + "nothing", "turtle")
