@@ -22,6 +22,7 @@ names (the Saitama data uses one named graph per sourced assertion, see
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping, Sequence, Union
@@ -29,6 +30,7 @@ from typing import IO, Iterable, Iterator, Mapping, Sequence, Union
 import pyoxigraph as ox
 
 from .errors import NotFound, ParseError, QuerySyntaxError, StoreError
+from .rdfio import as_bytes, check_safe, parse_error, parse_quads
 from .settings import DEFAULT_BASE_IRI, ONTOLOGY_DIR, PROJECT_ROOT, Settings
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
@@ -180,12 +182,19 @@ class Store:
 
     # shared helpers --------------------------------------------------------
     def load_file(self, path: str | Path, *, graph: str | None = None, base_iri: str = DEFAULT_BASE_IRI) -> None:
-        """Load one RDF file; default-graph triples go to :func:`graph_iri_for_file`."""
+        """Load one RDF file; default-graph triples go to :func:`graph_iri_for_file`.
+
+        Errors name the file, line and column (:class:`~graph.errors.ParseError`);
+        a file that fails adds nothing.
+        """
         path = Path(path)
         fmt = rdf_format(path)
-        with open(path, "rb") as fh:
-            self.load_data(fh.read(), format=fmt, graph=graph or graph_iri_for_file(path, base_iri),
-                           source=str(path))
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise NotFound(f"{path}: cannot read: {exc.strerror}") from None
+        self.load_data(data, format=fmt, graph=graph or graph_iri_for_file(path, base_iri), source=str(path))
 
 
 def _iri_rewriter(base_iri: str):
@@ -202,11 +211,6 @@ def _iri_rewriter(base_iri: str):
         return ox.Quad(term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))
 
     return quad
-
-
-def _parse_error(exc: Exception, source: str) -> ParseError:
-    """Turn pyoxigraph's parser message into a ParseError naming the file."""
-    return ParseError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, source=source)
 
 
 class EmbeddedStore(Store):
@@ -275,27 +279,27 @@ class EmbeddedStore(Store):
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
 
-    def _parse(self, data, fmt, graph, source) -> list[ox.Quad]:
-        fmt = fmt if isinstance(fmt, ox.RdfFormat) else rdf_format(fmt)
-        try:
-            # rename_blank_nodes: two files' _:b1 must not merge into one node.
-            quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
-        except (SyntaxError, ValueError) as exc:
-            raise _parse_error(exc, source) from None
+    def load_data(self, data, *, format, graph=None, source="<data>"):
+        fmt = format if isinstance(format, ox.RdfFormat) else rdf_format(format)
+        data = as_bytes(data)
+        if self._rewrite is None:
+            # Fast path: pyoxigraph parses and inserts in Rust, in one transaction
+            # (all or nothing), renaming blank nodes apart.
+            check_safe(data, fmt, source)
+            try:
+                self._store.load(data, format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+            except (SyntaxError, ValueError, RecursionError) as exc:
+                raise parse_error(exc, source) from None
+            except OSError as exc:
+                raise StoreError(f"{source}: cannot load: {exc}") from None
+            return
+        quads = parse_quads(data, fmt, source)  # parse fully first: nothing half-loaded
         out = []
         for q in quads:
             if isinstance(q.graph_name, ox.DefaultGraph) and graph is not None:
                 q = ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
-            if self._rewrite:
-                q = self._rewrite(q)
-            out.append(q)
-        return out
-
-    def load_data(self, data, *, format, graph=None, source="<data>"):
-        if hasattr(data, "read"):
-            data = data.read()
-        quads = self._parse(data, format, graph, source)  # parse fully first: nothing half-loaded
-        self._store.extend(quads)
+            out.append(self._rewrite(q))
+        self._store.extend(out)
 
     def replace_graph(self, graph, quads):
         g = ox.NamedNode(graph)
@@ -315,8 +319,23 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def flush(self) -> None:
+        """Write an on-disk store's buffers to disk (no-op in memory)."""
         if self.path is not None:
             self._store.flush()
+
+    def bulk_load_file(self, path: str | Path, *, graph: str) -> None:
+        """Stream a big file into the store (not transactional: a syntax error leaves a partial load).
+
+        Only :func:`load_default` uses it, for files whose format needs no
+        safety pre-check (see :mod:`graph.rdfio`).
+        """
+        fmt = rdf_format(path)
+        try:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+        except (SyntaxError, ValueError) as exc:
+            raise parse_error(exc, str(path)) from None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot load: {exc}") from None
 
 
 def open_store(settings: Settings) -> Store:
@@ -336,7 +355,25 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
+#: Files at least this big are streamed into an on-disk store with pyoxigraph's
+#: bulk loader (no transaction, constant memory) instead of one in-memory transaction.
+BULK_LOAD_BYTES = 64 * 1024 * 1024
+_STREAMABLE = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}
+
+
 def load_default(store: Store, settings: Settings) -> None:
-    """Load the ontology and the configured data files into ``store``."""
+    """Load the ontology and the configured data files into ``store``.
+
+    Each file is one transaction (a bad file adds nothing and raises a
+    ParseError naming file, line and column). Big N-Triples/N-Quads/Turtle/TriG
+    files going into an on-disk store are streamed with the bulk loader so
+    that a million-triple file does not have to fit in memory twice.
+    """
     for f in ontology_files() + data_files(settings.data_paths):
-        store.load_file(f, base_iri=settings.base_iri)
+        if (isinstance(store, EmbeddedStore) and store.path is not None and store._rewrite is None
+                and rdf_format(f) in _STREAMABLE and os.path.getsize(f) >= BULK_LOAD_BYTES):
+            store.bulk_load_file(f, graph=graph_iri_for_file(f, settings.base_iri))
+        else:
+            store.load_file(f, base_iri=settings.base_iri)
+    if isinstance(store, EmbeddedStore):
+        store.flush()

@@ -1,0 +1,211 @@
+"""The embedded store: loading every format, hostile input, atomic replacement, base-IRI rewrite."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import NotFound, ParseError
+from graph.settings import load_settings
+from graph.store import EmbeddedStore, graph_iri_for_file, load_default, open_store
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BAD = FIXTURES / "bad"
+MINI = FIXTURES / "lib" / "mini-plan.trig"
+PLAN = "https://w3id.org/plangraph/id/lg/999999/plan/mini"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _labels(store, iri=PLAN):
+    r = store.query(f"SELECT ?l WHERE {{ <{iri}> <{LABEL}> ?l }} ORDER BY ?l")
+    return [row[0].value for row in r.rows]
+
+
+def test_fixture_loads_with_named_graphs_kept():
+    s = EmbeddedStore()
+    s.load_file(MINI)
+    assert _labels(s) == ["Test City Digital Plan", "テスト市デジタル計画"]
+    assert f"{PLAN}/prov/s1" in s.graphs()
+    assert graph_iri_for_file(MINI) in s.graphs()  # the file's default graph got the file's name
+
+
+@pytest.mark.parametrize("fmt", [ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML,
+                                 ox.RdfFormat.JSON_LD, ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS])
+def test_load_file_round_trips_every_format(tmp_path, fmt):
+    src = EmbeddedStore()
+    src.load_file(MINI)
+    quads = list(src.quads())
+    if fmt.supports_datasets:
+        data = ox.serialize(quads, format=fmt)
+    else:
+        data = ox.serialize({q.triple for q in quads}, format=fmt)
+    path = tmp_path / f"copy.{fmt.file_extension}"
+    path.write_bytes(data)
+    dst = EmbeddedStore()
+    dst.load_file(path)
+    if fmt.supports_datasets:
+        assert set(dst.quads()) == set(quads)
+    else:
+        assert {q.triple for q in dst.quads()} == {q.triple for q in quads}
+        assert dst.graphs() == [graph_iri_for_file(path)]
+
+
+def test_syntax_error_names_file_line_and_column():
+    s = EmbeddedStore()
+    with pytest.raises(ParseError) as exc:
+        s.load_file(BAD / "syntax-error.ttl")
+    err = exc.value
+    assert (err.line, err.column) == (7, 5)
+    assert err.source.endswith("syntax-error.ttl")
+    assert str(err).endswith("syntax-error.ttl:7:5: A dot is expected at the end of statements")
+    assert len(s) == 0
+
+
+def test_a_failed_load_adds_nothing():
+    s = EmbeddedStore()
+    s.load_file(MINI)
+    before = set(s.quads())
+    with pytest.raises(ParseError):
+        s.load_data('<https://ex.org/a> <https://ex.org/p> "ok" .\n<https://ex.org/a> <https://ex.org/p> .',
+                    format="nt", graph="https://ex.org/g")
+    assert set(s.quads()) == before
+
+
+def test_xml_with_a_doctype_is_refused_before_parsing():
+    s = EmbeddedStore()
+    with pytest.raises(ParseError, match="DOCTYPE declarations are refused") as exc:
+        s.load_file(BAD / "entity-bomb.rdf")
+    assert exc.value.line == 2
+    assert len(s) == 0
+    # an ENTITY declaration without DOCTYPE context, in lower case, is refused too
+    with pytest.raises(ParseError, match="ENTITY"):
+        s.load_data('<?xml version="1.0"?><!entity x "y"><rdf:RDF '
+                    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', format="rdf")
+
+
+def test_deeply_nested_json_ld_is_a_parse_error_not_a_crash():
+    # 5000 nested objects: handed to pyoxigraph 0.5 this kills the process with SIGSEGV.
+    s = EmbeddedStore()
+    with pytest.raises(ParseError, match="nested deeper"):
+        s.load_file(BAD / "deep-nesting.jsonld")
+    with pytest.raises(ParseError, match="nested deeper"):
+        s.load_data(b"[" * 100_000 + b"]" * 100_000, format="jsonld")
+    assert len(s) == 0
+
+
+def test_deeply_nested_turtle_collections_parse():
+    nested = "(" * 20_000 + ")" * 20_000
+    s = EmbeddedStore()
+    s.load_data(f"<https://ex.org/a> <https://ex.org/p> {nested} .", format="ttl", graph="https://ex.org/g")
+    assert len(s) > 20_000
+
+
+def test_invalid_json_names_line_and_column():
+    with pytest.raises(ParseError) as exc:
+        EmbeddedStore().load_data(b'{\n  "@id": "https://ex.org/a",\n  "x": [1,}\n', format="jsonld", source="up.jsonld")
+    assert (exc.value.line, exc.value.column) == (3, 11)
+
+
+@pytest.fixture
+def listener():
+    """A loopback TCP listener that records every connection it receives."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    srv.settimeout(0.2)
+    hits: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                continue
+            hits.append(conn.recv(2000))
+            conn.close()
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield srv.getsockname()[1], hits
+    stop.set()
+    t.join()
+    srv.close()
+
+
+def test_remote_json_ld_context_is_never_fetched(listener):
+    port, hits = listener
+    doc = ('{"@context": "http://127.0.0.1:%d/context.jsonld", "@id": "https://ex.org/a", "name": "x"}' % port)
+    s = EmbeddedStore()
+    with pytest.raises(ParseError, match="remote JSON-LD contexts are never fetched"):
+        s.load_data(doc, format="jsonld", source="remote.jsonld")
+    # also through the Python-side parser used when the base IRI is rewritten
+    with pytest.raises(ParseError, match="never fetched"):
+        EmbeddedStore(base_iri="https://example.org/id/").load_data(doc, format="jsonld")
+    assert hits == []
+    assert len(s) == 0
+
+
+def test_blank_nodes_of_two_loads_stay_apart():
+    s = EmbeddedStore()
+    for v in ("1", "2"):
+        s.load_data(f'_:b1 <https://ex.org/p> "{v}" .', format="nt", graph="https://ex.org/g")
+    assert len({q.subject for q in s.quads()}) == 2
+
+
+def test_base_iri_rewrite_on_load():
+    s = EmbeddedStore(base_iri="https://plans.example.jp/id/")
+    s.load_file(MINI)
+    assert _labels(s, "https://plans.example.jp/id/lg/999999/plan/mini")[1] == "テスト市デジタル計画"
+    assert _labels(s) == []
+
+
+def test_replace_graph_replaces_one_graph_only():
+    s = EmbeddedStore()
+    s.load_file(MINI)
+    other = set(s.quads(f"{PLAN}/prov/s1"))
+    g = graph_iri_for_file(MINI)
+    new = [ox.Quad(ox.NamedNode(PLAN), ox.NamedNode(LABEL), ox.Literal('新しい "名前"\n', language="ja"),
+                   ox.NamedNode(g)),
+           ox.Quad(ox.BlankNode(), ox.NamedNode(LABEL), ox.Literal("x"), ox.NamedNode(g))]
+    s.replace_graph(g, new)
+    assert {(q.subject, q.predicate, q.object) for q in s.quads(g)} >= {(new[0].subject, new[0].predicate,
+                                                                          new[0].object)}
+    assert len(list(s.quads(g))) == 2
+    assert set(s.quads(f"{PLAN}/prov/s1")) == other
+
+
+def test_load_file_of_a_missing_file_is_not_found(tmp_path):
+    with pytest.raises(NotFound):
+        EmbeddedStore().load_file(tmp_path / "nope.ttl")
+
+
+def test_load_default_and_open_store_use_the_settings(tmp_path):
+    settings = load_settings(environ={}, overrides={"data_paths": [str(MINI)]})
+    store = open_store(settings)
+    assert _labels(store)[1] == "テスト市デジタル計画"
+    assert any("ontology" in g for g in store.graphs())  # the ontology is always loaded
+    # on disk: a second open finds the data already there and does not load twice
+    disk = load_settings(environ={}, overrides={"data_paths": [str(MINI)], "store_path": str(tmp_path / "db")})
+    first = open_store(disk)
+    n = len(first)
+    first.close()
+    del first
+    second = open_store(disk)
+    assert len(second) == n
+
+
+def test_load_default_streams_big_files_into_a_disk_store(tmp_path, monkeypatch):
+    import graph.store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 10)
+    nt = tmp_path / "big.nt"
+    nt.write_text("".join(f'<https://ex.org/s{i}> <{LABEL}> "ラベル{i}"@ja .\n' for i in range(100)),
+                  encoding="utf-8")
+    s = EmbeddedStore(tmp_path / "db")
+    load_default(s, load_settings(environ={}, overrides={"data_paths": [str(nt)]}))
+    assert len(list(s.quads(graph_iri_for_file(nt)))) == 100
