@@ -1,0 +1,167 @@
+"""The page language: Japanese first, English on request, remembered in a cookie.
+
+Planners read Japanese; researchers and civic-tech developers abroad read
+English. The language of a page is ``?lang=ja|en`` when given (and then
+remembered in the ``plangraph_lang`` cookie), else the cookie, else Japanese.
+Every UI string lives in :data:`MESSAGES` in both languages; templates call
+``t("key")``. Data labels are picked by :mod:`graph.labels` with the same
+language.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, g, request
+
+from graph.labels import LANGUAGES
+
+bp = Blueprint("i18n", __name__)
+
+COOKIE = "plangraph_lang"
+DEFAULT_LANG = LANGUAGES[0]
+
+#: UI strings: key → {"ja": ..., "en": ...}. Both languages for every key (a test checks).
+MESSAGES: dict[str, dict[str, str]] = {
+    "site.name": {"ja": "PlanGraph", "en": "PlanGraph"},
+    "site.tagline": {"ja": "自治体計画の Linked Data", "en": "Municipal plans as Linked Data"},
+    "nav.main": {"ja": "メインメニュー", "en": "Main menu"},
+    "nav.home": {"ja": "ホーム", "en": "Home"},
+    "nav.query": {"ja": "SPARQL クエリ", "en": "SPARQL query"},
+    "nav.queries": {"ja": "定型クエリ", "en": "Named queries"},
+    "nav.dataset": {"ja": "データセット", "en": "Dataset"},
+    "nav.search": {"ja": "検索", "en": "Search"},
+    "nav.views": {"ja": "ネットワーク図", "en": "Network views"},
+    "nav.figures": {"ja": "図表", "en": "Figures"},
+    "lang.switch": {"ja": "English", "en": "日本語"},
+    "lang.switch_label": {"ja": "Switch to English", "en": "日本語に切り替え"},
+    "skip": {"ja": "本文へ移動", "en": "Skip to content"},
+    "search.label": {"ja": "ラベルで検索", "en": "Search by label"},
+    "search.placeholder": {"ja": "例: 行政サービス、ICT", "en": "e.g. 行政サービス, ICT"},
+    "search.button": {"ja": "検索", "en": "Search"},
+    "search.title": {"ja": "検索", "en": "Search"},
+    "search.results": {"ja": "「{q}」の検索結果: {n} 件", "en": "{n} result(s) for “{q}”"},
+    "search.none": {"ja": "該当するものはありません。", "en": "Nothing matched."},
+    "search.hint": {"ja": "全角・半角、カタカナ・ひらがな、大文字・小文字を区別せずにラベルを検索します。",
+                    "en": "Searches labels ignoring full/half width, katakana/hiragana and case."},
+    "search.matched": {"ja": "一致したラベル", "en": "matched label"},
+    "home.title": {"ja": "自治体計画を Linked Data で", "en": "Municipal plans as Linked Data"},
+    "home.lead": {"ja": "PlanGraph は自治体の計画（総合計画、戦略、分野別計画、アクション・プラン）とその基本理念・基本方針・施策・事業、"
+                        "上位計画の目標、根拠法令、計画期間を RDF で記述し、SPARQL とネットワーク図で計画間の整合性を示します。",
+                  "en": "PlanGraph describes municipal plans — comprehensive plans, strategies, sector plans and action "
+                        "plans, with their philosophies, policies, measures, projects, upper-plan goals, laws and periods — "
+                        "as RDF, and shows how they align through SPARQL and network views."},
+    "home.start": {"ja": "はじめに", "en": "Start here"},
+    "home.plan": {"ja": "さいたま市行政デジタル化計画", "en": "Saitama City Administrative Digitalization Plan"},
+    "home.questions": {"ja": "定型クエリ（よくある質問）", "en": "Named queries (ready questions)"},
+    "home.triples": {"ja": "トリプル数", "en": "Triples"},
+    "home.graphs": {"ja": "名前付きグラフ数", "en": "Named graphs"},
+    "query.title": {"ja": "SPARQL クエリ", "en": "SPARQL query"},
+    "query.editor": {"ja": "SPARQL クエリ文", "en": "SPARQL query text"},
+    "query.run": {"ja": "実行", "en": "Run"},
+    "query.named": {"ja": "定型クエリから選ぶ", "en": "Start from a named query"},
+    "query.named_none": {"ja": "（自由記述）", "en": "(free text)"},
+    "query.load": {"ja": "読み込む", "en": "Load"},
+    "query.params": {"ja": "パラメータ", "en": "Parameters"},
+    "query.results": {"ja": "結果", "en": "Results"},
+    "query.rows": {"ja": "{n} 行", "en": "{n} row(s)"},
+    "query.no_rows": {"ja": "該当する行はありません。", "en": "No rows."},
+    "query.truncated": {"ja": "結果が多すぎるため、{n} 行で打ち切っています。クエリを絞り込んでください。",
+                        "en": "The result was too long and was cut at {n} rows. Narrow the query."},
+    "query.download": {"ja": "ダウンロード", "en": "Download"},
+    "query.permalink": {"ja": "このクエリへのリンク", "en": "Permalink to this query"},
+    "query.ask_true": {"ja": "真（true）", "en": "true"},
+    "query.ask_false": {"ja": "偽（false）", "en": "false"},
+    "query.triples": {"ja": "{n} トリプル", "en": "{n} triple(s)"},
+    "query.error": {"ja": "クエリを実行できませんでした", "en": "The query could not be run"},
+    "query.help": {"ja": "プレフィックスは入力済みです。Ctrl+Enter でも実行できます。",
+                   "en": "The prefixes are filled in. Ctrl+Enter also runs the query."},
+    "queries.title": {"ja": "定型クエリ", "en": "Named queries"},
+    "queries.lead": {"ja": "計画担当者のよくある質問を SPARQL にしたものです。各クエリは HTML・JSON・CSV で使えます。",
+                     "en": "Planners' common questions as SPARQL. Each is available as HTML, JSON and CSV."},
+    "queries.open_editor": {"ja": "エディタで開く", "en": "Open in the editor"},
+    "queries.api": {"ja": "API", "en": "API"},
+    "queries.text": {"ja": "クエリ文", "en": "Query text"},
+    "param.required": {"ja": "必須", "en": "required"},
+    "param.example": {"ja": "例", "en": "e.g."},
+    "entity.types": {"ja": "種類", "en": "Types"},
+    "entity.properties": {"ja": "プロパティ", "en": "Properties"},
+    "entity.inverse": {"ja": "このリソースを参照しているもの", "en": "Referenced by"},
+    "entity.provenance": {"ja": "出典", "en": "Source"},
+    "entity.graph": {"ja": "グラフ", "en": "graph"},
+    "entity.network": {"ja": "ネットワーク図で見る", "en": "Show in the network view"},
+    "entity.rdf": {"ja": "RDF でダウンロード", "en": "Download as RDF"},
+    "entity.iri": {"ja": "IRI", "en": "IRI"},
+    "entity.other_labels": {"ja": "ラベル", "en": "Labels"},
+    "entity.is_graph": {"ja": "この IRI は名前付きグラフです。", "en": "This IRI names a graph."},
+    "entity.external": {"ja": "外部リンク", "en": "external link"},
+    "entity.none": {"ja": "記述はありません。", "en": "No statements."},
+    "dataset.title": {"ja": "データセット", "en": "Dataset"},
+    "dataset.downloads": {"ja": "データセット全体のダウンロード", "en": "Download the whole dataset"},
+    "dataset.licence": {"ja": "ライセンス", "en": "Licence"},
+    "dataset.description": {"ja": "データセットの記述（VoID / DCAT）", "en": "Dataset description (VoID / DCAT)"},
+    "dataset.format": {"ja": "形式", "en": "Format"},
+    "dataset.media_type": {"ja": "メディアタイプ", "en": "Media type"},
+    "dataset.unavailable": {"ja": "データセットの記述はまだ用意されていません。",
+                            "en": "The dataset description is not available yet."},
+    "dataset.as_rdf": {"ja": "この記述を RDF で", "en": "This description as RDF"},
+    "error.title": {"ja": "エラー", "en": "Error"},
+    "error.not_found": {"ja": "見つかりません", "en": "Not found"},
+    "error.not_found_text": {"ja": "この IRI はデータセットにありません。", "en": "This IRI is not in the dataset."},
+    "error.back_home": {"ja": "ホームへ戻る", "en": "Back to the home page"},
+    "footer.offline": {"ja": "このサイトはインターネット接続なしで動作します（外部サービス不使用）。",
+                       "en": "This site works without internet access (no external services)."},
+}
+
+
+def current_lang() -> str:
+    """The page language: ``?lang=``, else the cookie, else Japanese."""
+    if "pg_lang" in g:
+        return g.pg_lang
+    lang = request.args.get("lang", "")
+    if lang not in LANGUAGES:
+        lang = request.cookies.get(COOKIE, "")
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANG
+    g.pg_lang = lang
+    return lang
+
+
+def t(key: str, **fields: object) -> str:
+    """The UI string ``key`` in the page language, with ``{field}`` filled in."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry.get(current_lang()) or entry[DEFAULT_LANG]
+    return text.format(**fields) if fields else text
+
+
+def url_with(**changes: str | None) -> str:
+    """The current URL with some query parameters changed (``None`` removes one)."""
+    args = request.args.copy()
+    for k, v in changes.items():
+        args.pop(k, None)
+        if v is not None:
+            args[k] = v
+    query = urlencode(list(args.items(multi=True)))
+    return request.path + ("?" + query if query else "")
+
+
+def other_lang() -> str:
+    """The language the switch link goes to."""
+    return "en" if current_lang() == "ja" else "ja"
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict:
+    return {"t": t, "lang": current_lang(), "other_lang": other_lang(), "url_with": url_with}
+
+
+@bp.after_app_request
+def _remember_choice(response: Response) -> Response:
+    lang = request.args.get("lang")
+    if lang in LANGUAGES and request.cookies.get(COOKIE) != lang:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+    return response

@@ -1,0 +1,40 @@
+"""Search by label: ``/search?q=…`` (HTML) and ``/search.json?q=…``.
+
+The folding (full/half width, katakana/hiragana, case) and ranking live in
+:mod:`graph.search`; this module only reads the request and renders.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from graph.search import search
+
+from . import get_store
+from .i18n import current_lang
+
+bp = Blueprint("search", __name__)
+
+#: Longest accepted search text; longer input is cut (a label is never this long).
+MAX_QUERY = 200
+
+
+def _hits():
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
+    return q, (search(get_store(), q, current_lang()) if q else [])
+
+
+@bp.get("/search")
+def search_page():
+    """The search page: the box, and the resources whose labels match."""
+    q, hits = _hits()
+    return render_template("search.html", q=q, hits=hits)
+
+
+@bp.get("/search.json")
+def search_json():
+    """The same hits as JSON: ``{"ok": true, "q": …, "hits": [{iri, label, matched, type, type_label}]}``."""
+    q, hits = _hits()
+    return jsonify({"ok": True, "q": q, "hits": [
+        {"iri": h.iri, "label": h.label, "matched": h.matched, "type": h.type, "type_label": h.type_label}
+        for h in hits]})
