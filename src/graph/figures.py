@@ -116,9 +116,24 @@ def figure2(store: Store, plan: str) -> list[Figure2Row]:
     return list(rows.values())
 
 
-def figure2_conflicts(store: Store, plan: str) -> list[dict[str, str]]:
-    """Recorded figure-vs-text disagreements (``pg:SourceConflict``) about the plan; the text governs."""
-    return _rows(store, "figure2-conflicts", plan)
+def figure2_conflicts(store: Store, plan: str) -> list[dict]:
+    """Recorded figure-vs-text disagreements (``pg:SourceConflict``) about the plan; the text governs.
+
+    One dict per conflict: ``iri``, ``figure`` (notation), ``text_source``
+    (notation), ``text_says``, ``figure_says``, ``resolution`` (ja),
+    ``resolution_en`` and ``subjects`` (labels of what it concerns).
+    """
+    out: dict[str, dict] = {}
+    for r in _rows(store, "figure2-conflicts", plan):
+        c = out.setdefault(r["conflict"], {
+            "iri": r["conflict"], "figure": r.get("figureNotation", ""),
+            "text_source": r.get("textSourceNotation", ""), "text_says": r.get("textSays", ""),
+            "figure_says": r.get("figureSays", ""), "resolution": r.get("resolution", ""),
+            "resolution_en": r.get("resolutionEn", ""), "subjects": []})
+        label = r.get("subjectLabel") or r["subject"]
+        if label not in c["subjects"]:
+            c["subjects"].append(label)
+    return list(out.values())
 
 
 # --- 図表3 --------------------------------------------------------------------
