@@ -113,7 +113,12 @@ def figure2(store: Store, plan: str) -> list[Figure2Row]:
             row.elements.append({"iri": r["element"], "label": r.get("elementLabel") or r["element"],
                                  "notation": r.get("elementNotation", ""),
                                  "kind": r.get("elementKind", "").rsplit("#", 1)[-1]})
-    return list(rows.values())
+    # The plan's reading order: the philosophy's row first, then by basic-policy number.
+    def order(row: Figure2Row) -> tuple:
+        kinds = [e["kind"] for e in row.elements]
+        notes = sorted(e["notation"] for e in row.elements) or ["~"]
+        return ("BasicPhilosophy" not in kinds, not row.elements, notes[0], row.upper_label)
+    return sorted(rows.values(), key=order)
 
 
 def figure2_conflicts(store: Store, plan: str) -> list[dict]:
