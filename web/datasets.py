@@ -1,27 +1,96 @@
-"""The dataset: its VoID/DCAT description and downloads of the whole graph.
+"""The dataset: its VoID + DCAT description and downloads of the whole graph.
 
-(First version: the page and the /.well-known/void redirect; the description
-and the downloads come from graph.dataset and graph.export.)
+``/dataset`` describes the dataset for people (HTML) and for LOD crawlers and
+open-data portals (Turtle, JSON-LD, RDF/XML, N-Triples by ``Accept`` or by
+``/dataset.ttl`` …), built by :func:`graph.dataset.describe_dataset`. Every
+export format of :data:`graph.export.EXPORT_FORMATS` is a download at
+``/dataset/plangraph.<extension>``, with the licence stated beside it and in
+the description. ``/.well-known/void`` (the VoID spec's well-known location)
+redirects here, and the description's own IRI (``{base_iri}dataset``)
+dereferences here too.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from . import get_store
+from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics, describe_dataset
+from graph.export import EXPORT_FORMATS, export_bytes
+from graph.labels import fetch_labels
+from graph.results import RESULT_FORMATS, serialize_result
+from graph.store import GraphResult
+
+from . import get_settings, get_store
+from .entities import RDF_EXTENSIONS, RDF_MEDIA
+from .i18n import current_lang
 
 bp = Blueprint("datasets", __name__)
+
+#: Download extension → export format name.
+DOWNLOADS: dict[str, str] = {f.extension: f.name for f in EXPORT_FORMATS.values()}
+
+
+def _description(statistics=None) -> GraphResult:
+    """The VoID/DCAT triples, with this app's endpoint and download URLs."""
+    dump_urls = {f.name: url_for("datasets.download", ext=f.extension, _external=True)
+                 for f in EXPORT_FORMATS.values()}
+    triples = describe_dataset(get_store(), base_iri=get_settings().base_iri,
+                               endpoint_url=request.url_root + "sparql", dump_urls=dump_urls,
+                               statistics=statistics)
+    return GraphResult(triples)
+
+
+def _rdf(fmt: str) -> Response:
+    resp = Response(serialize_result(_description(), fmt), mimetype=RESULT_FORMATS[fmt].media_type)
+    resp.vary.add("Accept")
+    return resp
 
 
 @bp.get("/dataset")
 def dataset():
-    """The dataset page."""
+    """The dataset page, or its VoID/DCAT description as RDF when the client asks for RDF."""
+    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA], default="text/html")
+    if best in RDF_MEDIA:
+        return _rdf(RDF_MEDIA[best])
     store = get_store()
-    return render_template("dataset.html", triples=len(store), graphs=store.graphs(), description=None,
-                           downloads=[])
+    stats = dataset_statistics(store)
+    lang = current_lang()
+    book = fetch_labels(store, list(stats.classes))
+    classes = sorted(((book.display(c, lang), c, n) for c, n in stats.classes.items()), key=lambda x: -x[2])
+    downloads = [(f, url_for("datasets.download", ext=f.extension)) for f in EXPORT_FORMATS.values()]
+    description_links = [(ext.lstrip("."), url_for("datasets.dataset_rdf", ext=ext.lstrip(".")))
+                         for ext in RDF_EXTENSIONS]
+    resp = Response(render_template(
+        "dataset.html", title=TITLE[lang], description=DESCRIPTION[lang], rights=RIGHTS[lang], licence=LICENSE,
+        stats=stats, classes=classes, downloads=downloads, description_links=description_links,
+        endpoint=request.url_root + "sparql"), mimetype="text/html")
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/dataset.<ext>")
+def dataset_rdf(ext: str):
+    """The description as RDF by extension: ``/dataset.ttl``, ``.jsonld``, ``.rdf``, ``.nt``."""
+    fmt = RDF_EXTENSIONS.get("." + ext)
+    if fmt is None:
+        abort(404)
+    return _rdf(fmt)
+
+
+@bp.get("/dataset/plangraph.<ext>")
+def download(ext: str):
+    """The whole dataset in one export format, as a file download."""
+    name = DOWNLOADS.get(ext)
+    if name is None:
+        abort(404)
+    fmt = EXPORT_FORMATS[name]
+    resp = Response(export_bytes(get_store(), name), mimetype=fmt.media_type)
+    resp.headers["Content-Disposition"] = f'attachment; filename="plangraph.{fmt.extension}"'
+    resp.headers["Link"] = f'<{LICENSE}>; rel="license"'
+    return resp
 
 
 @bp.get("/.well-known/void")
 def well_known_void():
-    """RFC 5785 / VoID well-known location → the dataset description."""
+    """The VoID well-known location → the dataset description."""
     return redirect(url_for("datasets.dataset"), code=303)

@@ -128,6 +128,8 @@ def id_root():
 def entity(rest: str):
     """Dereference ``base_iri + rest``: HTML or RDF by Accept, or RDF by extension."""
     base = get_settings().base_iri
+    if rest == "dataset" or rest.startswith("dataset/"):  # graph.dataset's IRIs: described by /dataset
+        return redirect(url_for("datasets.dataset"), code=303)
     for ext, fmt in RDF_EXTENSIONS.items():
         if rest.endswith(ext) and len(rest) > len(ext):
             resp = _rdf_response(base + rest[: -len(ext)], fmt)
