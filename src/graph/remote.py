@@ -1,0 +1,386 @@
+"""The store on an external SPARQL server (Oxigraph server, Virtuoso, any SPARQL 1.1 server).
+
+When one machine is not enough, PlanGraph runs unchanged on an existing
+server: set ``store_url`` (and ``store_update_url``, ``store_gsp_url``,
+``store_user``, ``store_password``, ``store_auth``) and :func:`graph.store.open_store`
+returns a :class:`RemoteStore` instead of the embedded one.
+
+Protocol. Queries are POSTed form-encoded (SPARQL 1.1 Protocol §2.1.2, the
+form every server accepts) with ``default-graph-uri`` / ``named-graph-uri``;
+SELECT/ASK ask for ``application/sparql-results+json``, CONSTRUCT/DESCRIBE for
+N-Triples (Turtle accepted). Answers are parsed by pyoxigraph into the same
+result objects and terms as the embedded store. Updates go to the update URL;
+graphs are uploaded with the Graph Store Protocol when a GSP URL is set, else
+with ``INSERT DATA`` in chunks. Authentication: Basic (sent up front) or
+Digest (challenge-response), with the standard library's ``urllib``.
+
+The default graph. PlanGraph's queries see the union of all named graphs.
+Start Oxigraph server with ``--union-default-graph``; Virtuoso does this by
+default (and its default graph also holds its own system graphs).
+
+Row caps. The result is read as a stream and reading stops at ``max_rows``.
+A server that caps results silently (Virtuoso: ``ResultSetMaxRows``, 10,000,
+announced by the ``X-SPARQL-MaxRows`` header) is read in pages instead; see
+:mod:`graph.remote_sparql` for how and for the limits. CONSTRUCT/DESCRIBE
+answers are not paged: Virtuoso cuts them at ``ResultSetMaxRows`` + 1 triples
+without saying so, so an answer of exactly ``page_size`` or ``page_size + 1``
+triples is marked ``truncated`` (possibly wrongly, on a server without a cap).
+
+Writes are never partial. :meth:`RemoteStore.write_graphs` uploads every graph
+into its own staging graph first (``urn:plangraph:staging:…``); only when all
+uploads succeeded does one update request ``MOVE`` each staging graph onto its
+target. If an upload fails, the staging graphs are dropped and no target graph
+has changed. Oxigraph runs one update request as one transaction, so the
+whole set is replaced at once. Virtuoso does not: we checked that an
+``INSERT DATA`` before a failing operation in the same request stays, so on
+Virtuoso each graph is replaced atomically (one ``MOVE``), but a failure in
+the middle of the final request can leave some graphs new and others old —
+never a half-written graph.
+
+Errors. Unreachable server → :class:`StoreError` "cannot reach SPARQL server
+at …"; 401/403 → :class:`AuthError`; 400 → :class:`QuerySyntaxError` with the
+server's first line; a socket timeout, 503/504 or Virtuoso's ``S1T00`` →
+:class:`QueryTimeout`; other errors → :class:`StoreError` with the status and
+the server's first line.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+
+from .errors import AuthError, QuerySyntaxError, QueryTimeout, StoreError
+from .remote_sparql import bind_values, can_page, paged_select, query_form
+from .settings import DEFAULT_BASE_IRI, Settings
+from .rdfio import parse_error, parse_quads
+from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter, rdf_format
+
+_RESULTS_JSON = "application/sparql-results+json"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+STAGING_PREFIX = "urn:plangraph:staging:"
+
+
+def _first_line(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line[:300]
+
+
+class RemoteStore(Store):
+    """A :class:`~graph.store.Store` over SPARQL 1.1 Protocol and Graph Store Protocol.
+
+    ``page_size`` is the row count asked per page when a server caps
+    results (Virtuoso's default cap is 10,000); ``chunk_triples`` the size of
+    one ``INSERT DATA`` when there is no GSP URL (Virtuoso refuses requests
+    whose generated SQL passes 10,000 lines, about 3,000 triples).
+    """
+
+    def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
+                 user: str | None = None, password: str | None = None, auth: str = "basic",
+                 timeout_s: float = 10.0, write_timeout_s: float = 600.0, page_size: int = 10_000,
+                 chunk_triples: int = 1_000, base_iri: str = DEFAULT_BASE_IRI):
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.gsp_url = gsp_url
+        self.user, self._password, self.auth = user, password, auth
+        self.timeout_s, self.write_timeout_s = timeout_s, write_timeout_s
+        self.page_size, self.chunk_triples = page_size, chunk_triples
+        self.base_iri = base_iri
+        self._rewrite = _iri_rewriter(base_iri)
+        self._no_auth: set[str] = set()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RemoteStore":
+        """The remote store the settings describe (``store_url`` and friends)."""
+        return cls(settings.store_url, update_url=settings.store_update_url, gsp_url=settings.store_gsp_url,
+                   user=settings.store_user, password=settings.store_password, auth=settings.store_auth,
+                   timeout_s=settings.query_timeout_ms / 1000, base_iri=settings.base_iri)
+
+    # --- HTTP ---------------------------------------------------------------
+    def _opener(self) -> urllib.request.OpenerDirector:
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an environment proxy
+
+    def _auth_header(self, url: str, method: str, timeout: float) -> str | None:
+        """The Authorization header for one request, or None.
+
+        Basic is sent up front. Digest needs the server's challenge first; we
+        fetch it with a body-less GET, because a server that answers 401 to a
+        large PUT or POST closes the connection before reading the body
+        (Virtuoso does), which urllib's own retrying handler turns into
+        "connection reset". URLs that turn out to need no credentials are remembered.
+        """
+        if self.user is None:
+            return None
+        if self.auth != "digest":
+            token = base64.b64encode(f"{self.user}:{self._password or ''}".encode()).decode()
+            return "Basic " + token
+        if url.split("?")[0] in self._no_auth:
+            return None
+        try:
+            with self._opener().open(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
+                resp.read()
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            exc.close()
+            if exc.code == 401 and challenge.lower().startswith("digest "):
+                mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                mgr.add_password(None, url, self.user, self._password or "")
+                handler = urllib.request.HTTPDigestAuthHandler(mgr)
+                chal = urllib.request.parse_keqv_list(
+                    filter(None, urllib.request.parse_http_list(challenge[7:])))
+                return "Digest " + handler.get_authorization(urllib.request.Request(url, method=method), chal)
+            if exc.code == 401:
+                raise AuthError(f"SPARQL server at {url} does not offer Digest authentication") from None
+        except (urllib.error.URLError, OSError):
+            return None  # the real request reports the connection problem
+        self._no_auth.add(url.split("?")[0])
+        return None
+
+    def _request(self, url: str, *, data: bytes | None = None, method: str = "POST",
+                 headers: Mapping[str, str] | None = None, timeout: float | None = None):
+        """Send one request; return the open response. Every failure becomes a PlanGraph error."""
+        timeout = timeout or self.timeout_s
+        headers = dict(headers or {})
+        try:
+            if auth := self._auth_header(url, method, timeout):
+                headers["Authorization"] = auth
+            req = urllib.request.Request(url, data=data, method=method, headers=headers)
+            return self._opener().open(req, timeout=timeout)
+        except urllib.error.HTTPError as exc:
+            body = exc.read() if exc.fp else b""
+            raise self._http_error(url, exc.code, body) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (socket.timeout, TimeoutError)):
+                raise QueryTimeout(f"SPARQL server at {url} did not answer within {timeout:g} s") from None
+            reason = getattr(exc.reason, "strerror", None) or str(exc.reason)
+            raise StoreError(f"cannot reach SPARQL server at {url}: {reason}") from None
+        except (socket.timeout, TimeoutError):
+            raise QueryTimeout(f"SPARQL server at {url} did not answer within {timeout:g} s") from None
+        except OSError as exc:
+            raise StoreError(f"cannot reach SPARQL server at {url}: {exc.strerror or type(exc).__name__}") \
+                from None
+
+    @staticmethod
+    def _http_error(url: str, status: int, body: bytes):
+        line = _first_line(body)
+        if status in (401, 403):
+            return AuthError(f"SPARQL server at {url} refused the credentials ({status})"
+                             + (f": {line}" if line and status == 403 else ""))
+        if status == 400:
+            return QuerySyntaxError(f"SPARQL server at {url} rejected the request: {line or 'bad request'}")
+        if status in (503, 504) or "S1T00" in line or "timed out" in line.lower() or "timeout" in line.lower():
+            return QueryTimeout(f"SPARQL server at {url} timed out ({status}): {line}")
+        return StoreError(f"SPARQL server at {url} failed ({status}): {line or 'no message'}")
+
+    def _post_form(self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float | None = None):
+        return self._request(url, data=urllib.parse.urlencode(fields).encode(), timeout=timeout,
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                                      "Accept": accept})
+
+    # --- queries ------------------------------------------------------------
+    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
+        text = bind_values(sparql, substitutions or {})
+        form = query_form(text)
+        fields = [("query", text)]
+        fields += [("default-graph-uri", g) for g in default_graph or ()]
+        fields += [("named-graph-uri", g) for g in named_graphs or ()]
+        deadline = time.monotonic() + self.timeout_s
+        if form == "ASK":
+            with self._post_form(self.query_url, fields, _RESULTS_JSON) as resp:
+                return AskResult(bool(self._parse_results(resp)))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph_query(fields, max_rows)
+        return self._select(text, fields[1:], max_rows, deadline)
+
+    def _parse_results(self, resp):
+        ctype = resp.headers.get("Content-Type", _RESULTS_JSON).split(";")[0].strip()
+        fmt = ox.QueryResultsFormat.from_media_type(ctype)
+        if fmt is None:
+            raise StoreError(f"SPARQL server at {self.query_url} answered {ctype!r}, not SPARQL results")
+        try:
+            return ox.parse_query_results(resp, format=fmt)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"SPARQL server at {self.query_url} sent unreadable results: "
+                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+    def _graph_query(self, fields, max_rows):
+        with self._post_form(self.query_url, fields, _GRAPH_ACCEPT) as resp:
+            ctype = resp.headers.get("Content-Type", "application/n-triples").split(";")[0].strip()
+            if ctype == "text/plain":  # older servers' N-Triples
+                ctype = "application/n-triples"
+            fmt = ox.RdfFormat.from_media_type(ctype)
+            if fmt is None:
+                raise StoreError(f"SPARQL server at {self.query_url} answered {ctype!r}, not RDF")
+            cap = resp.headers.get("X-SPARQL-MaxRows")
+            triples, truncated = [], False
+            try:
+                for q in ox.parse(resp, format=fmt):
+                    if max_rows is not None and len(triples) >= max_rows:
+                        truncated = True
+                        break
+                    triples.append(ox.Triple(q.subject, q.predicate, q.object))
+            except (SyntaxError, ValueError) as exc:
+                raise parse_error(exc, self.query_url) from None
+        # Virtuoso caps CONSTRUCT silently too (at ResultSetMaxRows + 1 triples, without the header).
+        limit = int(cap) if cap and cap.isdigit() else self.page_size
+        if len(triples) in (limit, limit + 1):
+            truncated = True
+        return GraphResult(triples, truncated)
+
+    def _read_rows(self, fields, max_rows) -> tuple[list[str], list[tuple], bool, int | None]:
+        """One request: variables, rows (at most max_rows), whether more rows were there, server cap."""
+        with self._post_form(self.query_url, fields, _RESULTS_JSON) as resp:
+            cap = resp.headers.get("X-SPARQL-MaxRows")
+            sols = self._parse_results(resp)
+            if isinstance(sols, ox.QueryBoolean):
+                raise StoreError(f"SPARQL server at {self.query_url} answered a boolean to a SELECT")
+            variables = [v.value for v in sols.variables]
+            rows, more = [], False
+            try:
+                for sol in sols:
+                    if max_rows is not None and len(rows) >= max_rows:
+                        more = True
+                        break
+                    rows.append(tuple(sol[v] for v in variables))
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(f"SPARQL server at {self.query_url} sent unreadable results: "
+                                 f"{str(exc).splitlines()[0]}") from None
+        return variables, rows, more, int(cap) if cap and cap.isdigit() else None
+
+    def _select(self, text, dataset, max_rows, deadline) -> SelectResult:
+        variables, rows, more, cap = self._read_rows([("query", text)] + dataset, max_rows)
+        # Capped: the server announced a cap and we hit it, or (no announcement) exactly one page came back.
+        capped = not more and (len(rows) >= cap if cap else len(rows) == self.page_size)
+        if not capped:
+            return SelectResult(variables, rows, more)
+        if not can_page(text):
+            return SelectResult(variables, rows, True)  # cannot wrap (FROM, not SELECT): say so honestly
+        page = min(self.page_size, cap or self.page_size)
+        rows, offset = [], 0
+        while True:
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"reading pages from {self.query_url} took longer than {self.timeout_s:g} s")
+            paged = paged_select(text, variables, page, offset)
+            _, chunk, _, _ = self._read_rows([("query", paged)] + dataset, None)
+            rows.extend(chunk)
+            offset += page
+            if max_rows is not None and len(rows) > max_rows:
+                return SelectResult(variables, rows[:max_rows], True)
+            if len(chunk) < page:
+                return SelectResult(variables, rows, False)
+
+    # --- writes ---------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        with self._post_form(self.update_url, [("update", sparql)], "*/*", timeout=self.write_timeout_s) as resp:
+            resp.read()
+
+    def _parse(self, data, fmt, graph, source) -> list[ox.Quad]:
+        fmt = fmt if isinstance(fmt, ox.RdfFormat) else rdf_format(fmt)
+        out = []
+        for q in parse_quads(data, fmt, source):  # safety checks, all or nothing
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                if graph is None:
+                    raise StoreError(f"{source}: triples outside a named graph need a target graph")
+                q = ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+            out.append(self._rewrite(q) if self._rewrite else q)
+        return out
+
+    def load_data(self, data, *, format, graph=None, source="<data>"):
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in self._parse(data, format, graph, source):
+            by_graph.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        self.write_graphs(by_graph, replace=False)
+
+    def replace_graph(self, graph, quads):
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        self.write_graphs({graph: triples}, replace=True)
+
+    def write_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]], *, replace: bool = True) -> dict[str, int]:
+        """Write several graphs, all uploaded to staging graphs first (see the module docstring).
+
+        ``replace=True`` replaces each graph's content; ``False`` adds to it.
+        Returns the number of triples written per graph.
+        """
+        token = uuid.uuid4().hex
+        staged: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        try:
+            for i, (graph, triples) in enumerate(graphs.items()):
+                stage = f"{STAGING_PREFIX}{token}:{i}"
+                staged[graph] = stage
+                counts[graph] = self._upload(stage, triples)
+        except BaseException:
+            self._drop_quietly(staged.values())
+            raise
+        ops = []
+        for graph, stage in staged.items():
+            g, s = ox.NamedNode(graph), ox.NamedNode(stage)
+            if counts[graph] == 0:
+                ops.append(f"DROP SILENT GRAPH {g}" if replace else "")
+            elif replace:
+                ops.append(f"MOVE SILENT GRAPH {s} TO GRAPH {g}")
+            else:
+                ops.append(f"ADD SILENT GRAPH {s} TO GRAPH {g} ; DROP SILENT GRAPH {s}")
+        ops = [op for op in ops if op]
+        if ops:
+            try:
+                self.update(" ;\n".join(ops))
+            except BaseException:
+                self._drop_quietly(staged.values())
+                raise
+        return counts
+
+    def _upload(self, stage: str, triples: Iterable[ox.Triple]) -> int:
+        triples = list(triples)
+        if not triples:
+            return 0
+        if self.gsp_url:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            sep = "&" if "?" in self.gsp_url else "?"
+            url = f"{self.gsp_url}{sep}{urllib.parse.urlencode({'graph': stage})}"
+            with self._request(url, data=body, method="PUT", timeout=self.write_timeout_s,
+                               headers={"Content-Type": "application/n-triples"}) as resp:
+                resp.read()
+            return len(triples)
+        g = ox.NamedNode(stage)
+        for i in range(0, len(triples), self.chunk_triples):
+            chunk = ox.serialize(triples[i:i + self.chunk_triples], format=ox.RdfFormat.N_TRIPLES).decode()
+            self.update(f"INSERT DATA {{ GRAPH {g} {{\n{chunk}}} }}")
+        return len(triples)
+
+    def _drop_quietly(self, stages: Iterable[str]) -> None:
+        """Best effort: remove staging graphs after a failure (the server may be gone)."""
+        for stage in stages:
+            try:
+                self.update(f"DROP SILENT GRAPH {ox.NamedNode(stage)}")
+            except (StoreError, AuthError, QueryTimeout, QuerySyntaxError):
+                return
+
+    # --- reading the whole store ------------------------------------------------
+    def graphs(self):
+        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(r[0].value for r in res.rows if isinstance(r[0], ox.NamedNode))
+
+    def quads(self, graph=None) -> Iterator[ox.Quad]:
+        if graph:
+            g = ox.NamedNode(graph)
+            res = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+            return (ox.Quad(s, p, o, g) for s, p, o in res.rows)
+        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return (ox.Quad(s, p, o, g) for s, p, o, g in res.rows)
+
+    def __len__(self):
+        res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(res.rows[0][0].value)
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r})"
+

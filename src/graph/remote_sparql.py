@@ -1,0 +1,226 @@
+"""SPARQL text rewriting for :class:`graph.remote.RemoteStore`.
+
+An external server cannot take pyoxigraph's ``substitutions`` or read only part
+of a result the way the embedded store does, so the remote store rewrites the
+query text instead. Two rewrites, both working on tokens (comments, strings
+and IRIs are skipped properly, never matched by a regular expression over the
+raw text):
+
+* :func:`bind_values` binds variables by injecting ``VALUES (?a ?b) { (<x> "y") }``
+  as the first element of the outermost WHERE group. Terms are written in
+  their N-Triples form, which is valid SPARQL, so nothing the caller passes
+  can change the query's structure. Semantics equal pyoxigraph's
+  substitutions for the variables of the outer query; a variable that only
+  occurs inside a sub-SELECT that does not project it is not bound (the same
+  limit as a SPARQL ``VALUES``).
+* :func:`paged_select` wraps a SELECT so that it can be read in pages past a
+  server's row cap (Virtuoso's ``ResultSetMaxRows``, 10,000 by default):
+  ``SELECT * WHERE { { SELECT * WHERE { { original } } ORDER BY ?v… } } LIMIT n OFFSET k``.
+  The ORDER BY over every projected variable makes pages stable between
+  requests; it sits in a sub-SELECT because Virtuoso refuses to sort more
+  than 10,000 rows for a top-level ``ORDER BY … OFFSET`` (error SR353) but
+  pages a sorted sub-SELECT (its "scrollable cursor" pattern). A query with
+  its own top-level ORDER BY keeps that order (no second sort). Limits: the
+  query must be a SELECT without top-level FROM/FROM NAMED (dataset clauses
+  cannot move into a sub-SELECT); each page re-runs the sort on the server.
+
+>>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("https://ex.org/p")})
+'SELECT ?x WHERE { VALUES (?p) { (<https://ex.org/p>) } ?x ?p ?o }'
+>>> query_form("PREFIX a: <https://ex.org/> # comment { \\nASK { ?s a:p ?o }")
+'ASK'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .errors import ParameterError, QuerySyntaxError
+
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r'[^\s{}()<>"\'#,;\[\]]+')
+_VAR_NAME = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+$")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    depth: int  # nesting of { } at the token's start (a "{" has the depth outside it)
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def _string_end(text: str, i: int) -> int:
+    q = text[i]
+    if text.startswith(q * 3, i):
+        j = text.find(q * 3, i + 3)
+        while j != -1 and _escaped(text, j):
+            j = text.find(q * 3, j + 1)
+        if j == -1:
+            raise QuerySyntaxError("unterminated string in query")
+        while text.startswith(q, j + 3):  # """a"""" ends at the last quote
+            j += 1
+        return j + 3
+    j = i + 1
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == q:
+            return j + 1
+        if c in "\r\n":
+            break
+        j += 1
+    raise QuerySyntaxError("unterminated string in query")
+
+
+def _escaped(text: str, j: int) -> bool:
+    n = 0
+    while j - 1 - n >= 0 and text[j - 1 - n] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The query's tokens, with comments dropped and strings and IRIs kept whole."""
+    i, depth, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j == -1 else j + 1
+        elif c in "\"'":
+            j = _string_end(text, i)
+            yield Token(text[i:j], i, j, depth)
+            i = j
+        elif c == "<" and (m := _IRI.match(text, i)):
+            yield Token(m.group(), i, m.end(), depth)
+            i = m.end()
+        elif c == "{":
+            yield Token(c, i, i + 1, depth)
+            depth += 1
+            i += 1
+        elif c == "}":
+            depth -= 1
+            yield Token(c, i, i + 1, depth)
+            i += 1
+        elif (m := _WORD.match(text, i)) and m.end() > i:
+            yield Token(m.group(), i, m.end(), depth)
+            i = m.end()
+        else:
+            yield Token(c, i, i + 1, depth)
+            i += 1
+
+
+def _body_start(toks: list[Token]) -> int:
+    """Index of the first token after the prologue (BASE/PREFIX declarations)."""
+    k = 0
+    while k < len(toks):
+        u = toks[k].upper
+        if u == "BASE":
+            k += 2
+        elif u == "PREFIX":
+            k += 3
+        else:
+            return k
+    return k
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (QuerySyntaxError for anything else)."""
+    toks = list(tokens(text))
+    k = _body_start(toks)
+    if k < len(toks) and toks[k].upper in _FORMS:
+        return toks[k].upper
+    raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def _where_brace(text: str) -> Token:
+    """The ``{`` that opens the outermost WHERE group."""
+    toks = list(tokens(text))
+    k = _body_start(toks)
+    if k >= len(toks) or toks[k].upper not in _FORMS:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    form = toks[k].upper
+    top = [t for t in toks[k + 1:] if t.depth == 0]
+    if form == "CONSTRUCT":
+        if top and top[0].upper == "WHERE":
+            raise ParameterError("parameters cannot be bound in the short form CONSTRUCT WHERE { … }")
+        # skip the template group: the first top-level "{" … then its closing "}" (depth 0 again)
+        seen_template = False
+        for t in top:
+            if t.text == "{" and not seen_template:
+                seen_template = True
+                continue
+            if t.text == "{" and seen_template:
+                return t
+    else:
+        for t in top:
+            if t.text == "{":
+                return t
+    raise ParameterError("parameters can only be bound in a query with a WHERE clause")
+
+
+def _sparql_term(name: str, term: object) -> str:
+    if isinstance(term, ox.BlankNode):
+        raise ParameterError(f"parameter ?{name}: a blank node cannot be bound")
+    if isinstance(term, (ox.NamedNode, ox.Literal, ox.Triple)):
+        return str(term)
+    raise ParameterError(f"parameter ?{name}: not an RDF term ({type(term).__name__})")
+
+
+def bind_values(text: str, substitutions: Mapping[str, object]) -> str:
+    """``text`` with ``VALUES`` binding each variable, at the start of the outermost WHERE group."""
+    if not substitutions:
+        return text
+    names = []
+    for name in substitutions:
+        bare = name.lstrip("?$")
+        if not _VAR_NAME.match(bare):
+            raise ParameterError(f"not a variable name: {name!r}")
+        names.append(bare)
+    terms = [_sparql_term(n, substitutions[k]) for n, k in zip(names, substitutions)]
+    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
+    brace = _where_brace(text)
+    return text[: brace.end] + values + text[brace.end:]
+
+
+def _split_prologue(text: str) -> tuple[str, str, list[Token]]:
+    toks = list(tokens(text))
+    k = _body_start(toks)
+    cut = toks[k].start if k < len(toks) else len(text)
+    return text[:cut], text[cut:], toks[k:]
+
+
+def can_page(text: str) -> bool:
+    """True when :func:`paged_select` can wrap ``text``: a SELECT without top-level FROM."""
+    _, _, body = _split_prologue(text)
+    if not body or body[0].upper != "SELECT":
+        return False
+    return not any(t.depth == 0 and t.upper == "FROM" for t in body)
+
+
+def _has_top_order(body: list[Token]) -> bool:
+    return any(t.depth == 0 and t.upper == "ORDER" for t in body)
+
+
+def paged_select(text: str, variables: Sequence[str], limit: int, offset: int) -> str:
+    """One page of a SELECT, stable between requests (see the module docstring)."""
+    prologue, body_text, body = _split_prologue(text)
+    if _has_top_order(body):
+        inner = body_text
+    else:
+        order = " ".join("?" + v for v in variables)
+        inner = f"SELECT * WHERE {{ {{ {body_text}\n}} }} ORDER BY {order}"
+    return f"{prologue}SELECT * WHERE {{ {{ {inner}\n}} }} LIMIT {int(limit)} OFFSET {int(offset)}"
