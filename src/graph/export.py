@@ -1,0 +1,211 @@
+"""Export the store: Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML — to bytes or atomically to a file.
+
+Quad formats (TriG, N-Quads, JSON-LD) keep the named graphs, and so the
+provenance (one graph per sourced assertion). Triple formats (Turtle,
+N-Triples, RDF/XML) hold the union of the selected graphs, duplicates merged.
+
+JSON-LD is compacted with PlanGraph's published context
+(``src/graph/contexts/plangraph.jsonld``: the shared prefixes of
+:data:`graph.vocab.PREFIXES`). The context is *embedded*, not referenced by
+URL, so a reader never needs the network to expand it — PlanGraph's own
+parsers refuse remote contexts anyway (:mod:`graph.rdfio`).
+
+>>> from graph.store import EmbeddedStore
+>>> s = EmbeddedStore()
+>>> s.load_data('<https://w3id.org/plangraph/id/a> a <https://w3id.org/plangraph/ontology#Plan> .',
+...             format="ttl", graph="https://w3id.org/plangraph/id/graph/g")
+>>> print(export_bytes(s, "turtle").decode().splitlines()[-1])
+<https://w3id.org/plangraph/id/a> a pg:Plan .
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .atomic import atomic_write
+from .errors import InputError, NotFound
+from .store import Store
+from .vocab import PREFIXES, RDF, XSD
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: name, pyoxigraph format, media type, extension, keeps named graphs?"""
+
+    name: str
+    rdf_format: ox.RdfFormat
+    media_type: str
+    extension: str
+    quads: bool
+
+
+#: The one table of export formats (name → format). The CLI's --format choices come from it.
+EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("turtle", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
+    ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
+    ExportFormat("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
+    ExportFormat("nquads", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
+    ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
+    ExportFormat("rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False),
+)}
+
+
+def export_format(name: str) -> ExportFormat:
+    """The export format called ``name`` (or by its file extension, e.g. ``ttl``)."""
+    key = name.lower().lstrip(".")
+    for f in EXPORT_FORMATS.values():
+        if key in (f.name, f.extension):
+            return f
+    raise InputError(f"unknown export format {name!r} (known: {', '.join(EXPORT_FORMATS)})")
+
+
+@lru_cache(maxsize=1)
+def published_context() -> dict:
+    """PlanGraph's JSON-LD context document (``{"@context": {...}}``), as published."""
+    text = resources.files("graph").joinpath("contexts/plangraph.jsonld").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+# --- selecting quads -------------------------------------------------------------
+
+def _select(store: Store, graphs: Sequence[str] | None) -> Iterator[ox.Quad]:
+    if not graphs:
+        yield from store.quads()
+        return
+    known = set(store.graphs())
+    missing = [g for g in graphs if g not in known]
+    if missing:
+        raise NotFound(f"no such graph in the store: {', '.join(missing)}")
+    for g in graphs:
+        yield from store.quads(g)
+
+
+def _union(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of the quads, each once (the same fact may sit in several assertion graphs)."""
+    seen: set[ox.Triple] = set()
+    for q in quads:
+        t = q.triple
+        if t not in seen:
+            seen.add(t)
+            yield t
+
+
+# --- JSON-LD writer -----------------------------------------------------------------
+
+_XSD_STRING = XSD + "string"
+_RDF_TYPE = RDF + "type"
+
+
+class _Compactor:
+    """Compact IRIs with the context's prefixes (longest namespace wins)."""
+
+    def __init__(self, prefixes: Mapping[str, str]):
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def __call__(self, iri: str) -> str:
+        for prefix, ns in self.prefixes:
+            # A suffix starting with "//" would read as an absolute IRI, not a compact one.
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+
+def _node_id(term, compact: _Compactor) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    raise InputError("JSON-LD cannot carry RDF-star triple terms; export as TriG or N-Quads")
+
+
+def _value(term, compact: _Compactor) -> dict:
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == _XSD_STRING:
+            return {"@value": term.value}
+        # Lexical form kept as a string: "2021-04-01"^^xsd:date round-trips exactly.
+        return {"@value": term.value, "@type": compact(term.datatype.value)}
+    return {"@id": _node_id(term, compact)}
+
+
+def _nodes(triples: Iterable[ox.Triple], compact: _Compactor) -> list[dict]:
+    nodes: dict[str, dict] = {}
+    for t in triples:
+        sid = _node_id(t.subject, compact)
+        node = nodes.setdefault(sid, {"@id": sid})
+        if t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(t.object.value))
+        else:
+            node.setdefault(compact(t.predicate.value), []).append(_value(t.object, compact))
+    return [nodes[k] for k in sorted(nodes)]
+
+
+def _jsonld(quads: Iterable[ox.Quad], context: dict) -> bytes:
+    """A JSON-LD document: each named graph a node with its own ``@graph`` (names kept)."""
+    compact = _Compactor({k: v for k, v in context.items() if isinstance(v, str)})
+    by_graph: dict[object, list[ox.Triple]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append(q.triple)
+    top: list[dict] = []
+    for g in sorted(by_graph, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else g.value):
+        nodes = _nodes(by_graph[g], compact)
+        if isinstance(g, ox.DefaultGraph):
+            top.extend(nodes)
+        else:
+            top.append({"@id": _node_id(g, compact), "@graph": nodes})
+    doc = {"@context": context, "@graph": top}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode() + b"\n"
+
+
+_PRETTY = {ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML}
+
+
+def _order(t: ox.Triple) -> tuple:
+    """Subjects together, rdf:type first among their predicates."""
+    return (str(t.subject), t.predicate.value != _RDF_TYPE, t.predicate.value, str(t.object))
+
+
+# --- export ---------------------------------------------------------------------------
+
+def write_export(store: Store, format: str, out: BinaryIO, *, graphs: Sequence[str] | None = None,
+                 prefixes: Mapping[str, str] | None = None) -> None:
+    """Serialize the store (or the named ``graphs``) to a binary stream.
+
+    N-Triples/N-Quads/Turtle/TriG/RDF/XML stream from the store; JSON-LD is
+    built in memory (it groups triples by subject).
+    """
+    fmt = export_format(format)
+    prefixes = dict(PREFIXES if prefixes is None else prefixes)
+    quads = _select(store, graphs)
+    if fmt.name == "jsonld":
+        out.write(_jsonld(quads, published_context()["@context"]))
+        return
+    data: Iterable = quads if fmt.quads else _union(quads)
+    if fmt.rdf_format in _PRETTY:
+        data = sorted(data, key=_order)  # the writer groups a subject's triples only when adjacent
+    ox.serialize(data, out, fmt.rdf_format, prefixes=prefixes)
+
+
+def export_bytes(store: Store, format: str, *, graphs: Sequence[str] | None = None,
+                 prefixes: Mapping[str, str] | None = None) -> bytes:
+    """The export as bytes (for the web's download links and the CLI's stdout)."""
+    import io
+
+    buf = io.BytesIO()
+    write_export(store, format, buf, graphs=graphs, prefixes=prefixes)
+    return buf.getvalue()
+
+
+def export_file(store: Store, format: str, path: str | Path, *, graphs: Sequence[str] | None = None,
+                prefixes: Mapping[str, str] | None = None) -> None:
+    """Export atomically to ``path``: an error or Ctrl-C midway leaves the old file (or none)."""
+    with atomic_write(path) as fh:
+        write_export(store, format, fh, graphs=graphs, prefixes=prefixes)

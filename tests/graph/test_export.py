@@ -1,0 +1,175 @@
+"""Export: every format parses back with rdflib AND pyoxigraph to the same graphs; files are written atomically."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from graph.dataset import LICENSE, dataset_statistics, describe_dataset, describe_dataset_bytes
+from graph.errors import NotFound
+from graph.export import EXPORT_FORMATS, export_bytes, export_file, published_context
+from graph.store import EmbeddedStore, graph_iri_for_file
+from graph.vocab import PREFIXES
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MINI = FIXTURES / "lib" / "mini-plan.trig"
+RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "nquads": "nquads",
+                 "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test if anything tries to open a network connection."""
+    def refuse(*args, **kwargs):
+        pytest.fail(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+
+
+@pytest.fixture
+def mini():
+    s = EmbeddedStore()
+    s.load_file(MINI)
+    # a blank node and a typed number, so the round trip has to keep both
+    s.load_data('@prefix pg: <https://w3id.org/plangraph/ontology#> .\n'
+                '<https://w3id.org/plangraph/id/lg/999999/plan/mini/measure/1> pg:indicator '
+                '[ pg:target "42"^^<http://www.w3.org/2001/XMLSchema#integer> ; pg:unit "件"@ja ] .',
+                format="ttl", graph="https://w3id.org/plangraph/id/graph/extra")
+    return s
+
+
+def _rdflib_graph(triples) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+
+
+def _expected_graphs(store) -> dict[str, rdflib.Graph]:
+    return {g: _rdflib_graph([q.triple for q in store.quads(g)]) for g in store.graphs()}
+
+
+def _check_round_trip(store, name: str) -> None:
+    fmt = EXPORT_FORMATS[name]
+    data = export_bytes(store, name)
+    union = _rdflib_graph({q.triple for q in store.quads()})
+    # pyoxigraph
+    back = list(ox.parse(data, format=fmt.rdf_format))
+    if fmt.quads:
+        for g, expected in _expected_graphs(store).items():
+            got = _rdflib_graph([q.triple for q in back if getattr(q.graph_name, "value", None) == g])
+            assert isomorphic(got, expected), (name, g)
+        assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in back)
+    else:
+        assert isomorphic(_rdflib_graph([q.triple for q in back]), union), name
+    # rdflib
+    if fmt.quads:
+        ds = rdflib.Dataset()
+        ds.parse(data=data, format=RDFLIB_FORMAT[name])
+        for g, expected in _expected_graphs(store).items():
+            assert isomorphic(ds.graph(rdflib.URIRef(g)), expected), (name, g)
+    else:
+        g = rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[name])
+        assert isomorphic(g, union), name
+
+
+@pytest.mark.parametrize("name", list(EXPORT_FORMATS))
+def test_every_format_round_trips_with_rdflib_and_pyoxigraph(mini, name, no_network):
+    _check_round_trip(mini, name)
+
+
+@pytest.mark.parametrize("name", ["trig", "jsonld", "rdfxml"])
+def test_the_saitama_graph_round_trips(saitama_store, name, no_network):
+    _check_round_trip(saitama_store, name)
+
+
+def test_json_ld_embeds_the_published_context(mini):
+    doc = json.loads(export_bytes(mini, "jsonld"))
+    assert doc["@context"] == published_context()["@context"] == PREFIXES
+    graphs = {n["@id"] for n in doc["@graph"]}
+    assert "https://w3id.org/plangraph/id/lg/999999/plan/mini/prov/s1" in graphs
+    plan = next(n for g in doc["@graph"] for n in g["@graph"]
+                if n["@id"] == "https://w3id.org/plangraph/id/lg/999999/plan/mini")
+    assert plan["@type"] == ["pg:SectorPlan"]
+    assert {"@value": "テスト市デジタル計画", "@language": "ja"} in plan["rdfs:label"]
+
+
+def test_triple_formats_merge_the_union_and_quad_formats_keep_graphs(mini):
+    turtle = export_bytes(mini, "turtle").decode()
+    assert "@prefix pg: <https://w3id.org/plangraph/ontology#>" in turtle
+    assert "GRAPH" not in turtle and "{" not in turtle
+    nq = list(ox.parse(export_bytes(mini, "nquads"), format=ox.RdfFormat.N_QUADS))
+    assert {q.graph_name.value for q in nq} == set(mini.graphs())
+
+
+def test_export_of_selected_graphs(mini):
+    g = "https://w3id.org/plangraph/id/lg/999999/plan/mini/prov/s1"
+    back = list(ox.parse(export_bytes(mini, "nquads", graphs=[g]), format=ox.RdfFormat.N_QUADS))
+    assert back and {q.graph_name.value for q in back} == {g}
+    with pytest.raises(NotFound, match="no such graph"):
+        export_bytes(mini, "nquads", graphs=["https://ex.org/nope"])
+
+
+def test_export_file_writes_atomically(mini, tmp_path):
+    out = tmp_path / "plangraph.trig"
+    export_file(mini, "trig", out)
+    assert set(ox.parse(path=str(out))) == set(mini.quads())
+    assert [p.name for p in tmp_path.iterdir()] == ["plangraph.trig"]
+
+
+@pytest.mark.parametrize("interrupt", [RuntimeError("disk on fire"), KeyboardInterrupt()])
+def test_an_interrupted_export_leaves_the_old_file_and_no_half_file(mini, tmp_path, monkeypatch, interrupt):
+    out = tmp_path / "plangraph.nq"
+    out.write_bytes(b"old content\n")
+    real = list(mini.quads())
+
+    def quads_then_fail(graph=None):
+        yield from real[:5]
+        raise interrupt
+
+    monkeypatch.setattr(mini, "quads", quads_then_fail)
+    with pytest.raises(type(interrupt)):
+        export_file(mini, "nquads", out)
+    assert out.read_bytes() == b"old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plangraph.nq"]
+    # a new file that fails midway never appears at all
+    with pytest.raises(type(interrupt)):
+        export_file(mini, "nquads", tmp_path / "new.nq")
+    assert not (tmp_path / "new.nq").exists()
+
+
+def test_void_and_dcat_description(mini):
+    g = graph_iri_for_file(MINI)
+    stats = dataset_statistics(mini)
+    assert stats.graphs[g] == 7
+    assert stats.classes["https://w3id.org/plangraph/ontology#BasicPolicy"] == 1
+    triples = describe_dataset(mini, endpoint_url="http://localhost:5000/sparql",
+                               dump_base_url="http://localhost:5000/download/")
+    s = EmbeddedStore()
+    s.load_data(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt", graph="https://ex.org/void")
+
+    def one(q):
+        return [r[0].value for r in s.query("PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcat: "
+                                             "<http://www.w3.org/ns/dcat#> PREFIX dcterms: "
+                                             "<http://purl.org/dc/terms/> PREFIX sd: "
+                                             "<http://www.w3.org/ns/sparql-service-description#> " + q).rows]
+
+    assert one("SELECT ?n WHERE { ?d a void:Dataset, dcat:Dataset ; void:triples ?n }") == [str(stats.triples)]
+    assert one("SELECT ?l WHERE { ?d a dcat:Dataset ; dcterms:license ?l }") == [LICENSE]
+    assert one(f"SELECT ?n WHERE {{ ?d void:subset ?s . ?s sd:name <{g}> ; void:triples ?n }}") == ["7"]
+    assert one("SELECT ?n WHERE { ?d void:classPartition ?p . ?p void:class "
+               "<https://w3id.org/plangraph/ontology#SectorPlan> ; void:entities ?n }") == ["1"]
+    assert one("SELECT ?e WHERE { ?d void:sparqlEndpoint ?e }") == ["http://localhost:5000/sparql"]
+    assert sorted(one("SELECT ?m WHERE { ?d dcat:distribution ?x . ?x dcat:mediaType ?m }")) == sorted(
+        "https://www.iana.org/assignments/media-types/" + f.media_type for f in EXPORT_FORMATS.values())
+    assert "http://localhost:5000/download/plangraph.ttl" in one("SELECT ?u WHERE { ?d void:dataDump ?u }")
+    assert "https://w3id.org/plangraph/ontology" in one("SELECT ?v WHERE { ?d void:vocabulary ?v }")
+    rights = one("SELECT ?r WHERE { ?d dcterms:rights ?r FILTER(lang(?r) = 'ja') }")[0]
+    assert "さいたま市" in rights and "CC BY 4.0" in rights
+    # serialized, it parses back with rdflib too
+    assert len(rdflib.Graph().parse(data=describe_dataset_bytes(mini), format="turtle")) > 20
