@@ -374,3 +374,38 @@ def test_descriptions_and_aims_are_verbatim(q, source_text):
 def test_no_measures_or_projects_and_nothing_synthetic(ask):
     assert not ask("ASK { { ?x a pg:Measure } UNION { ?x a pg:Project } UNION { ?x a pg:Indicator } }")
     assert not ask("ASK { ?x pg:synthetic ?any }")
+
+
+# --- shapes -----------------------------------------------------------------------------------
+
+
+def _union_of_saitama_files():
+    import rdflib
+
+    union = rdflib.Graph()
+    for f in sorted((ROOT / "data" / "saitama").glob("*.trig")):
+        ds = rdflib.Dataset()
+        ds.parse(f, format="trig")
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+    return union
+
+
+def test_saitama_graph_conforms_to_the_shapes():
+    """pySHACL as ontology/shapes.ttl says to run it: one flattened graph, no inference."""
+    import pyshacl
+    import rdflib
+
+    ontology = rdflib.Graph()
+    for name in ("plangraph.ttl", "alignments.ttl"):
+        ontology.parse(ROOT / "ontology" / name, format="turtle")
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(_union_of_saitama_files(), shacl_graph=shapes, ont_graph=ontology,
+                                         inference="none", advanced=False)
+    assert conforms, text
+
+
+def test_saitama_graph_has_no_violation_rows(saitama_store):
+    for rq in sorted((ROOT / "ontology" / "violations").glob("*.rq")):
+        rows = saitama_store.query(rq.read_text(encoding="utf-8")).rows
+        assert rows == [], f"{rq.name}: {rows[:3]}"
