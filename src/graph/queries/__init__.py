@@ -206,7 +206,8 @@ def parse_query_file(path: str | Path) -> NamedQuery:
 
 @lru_cache(maxsize=8)
 def _load(directory: Path) -> tuple[NamedQuery, ...]:
-    return tuple(parse_query_file(p) for p in sorted(directory.glob("*.rq")) if not p.name.startswith("_"))
+    files = sorted((p for p in directory.glob("*.rq") if not p.name.startswith("_")), key=lambda p: p.stem)
+    return tuple(parse_query_file(p) for p in files)
 
 
 @lru_cache(maxsize=64)
