@@ -153,9 +153,8 @@ def result_json(result: QueryResult) -> dict:
 # --- pages --------------------------------------------------------------------------
 
 def _query_args(query: NamedQuery) -> dict[str, str]:
-    """The named query's parameters from the request (unknown arguments are an error)."""
-    params = {k: v for k, v in request.args.items() if k not in RESERVED_ARGS}
-    return params
+    """The named query's parameters from the request; ``bind`` refuses unknown ones."""
+    return {k: v for k, v in request.args.items() if k not in RESERVED_ARGS}
 
 
 def _form_values(query: NamedQuery, params: dict[str, str]) -> dict[str, str]:
@@ -223,10 +222,10 @@ def query_page():
                   "params": [{"name": p.name, "label": p.label(current_lang()), "kind": p.kind,
                               "required": p.required, "value": p.default or p.example or ""}
                              for p in q.parameters]} for q in queries]
-    return render_template("query.html", text=text, named=named, params=params,
+    html = render_template("query.html", text=text, named=named, params=params,
                            form=_form_values(named, params) if named else {}, table=table, error=error,
-                           permalink=permalink, downloads=downloads, queries=queries, catalogue=catalogue,
-                           max_rows=get_settings().max_rows, page_rows=PAGE_ROWS)
+                           permalink=permalink, downloads=downloads, queries=queries, catalogue=catalogue)
+    return html, (error.status if error else 200)
 
 
 @bp.get("/queries")
@@ -240,10 +239,11 @@ def named_page(name: str):
     """A named query as a form and its results (Datasette's canned query page)."""
     query = get_query(name)
     params, table, error = _named_page_data(query)
-    return render_template("named.html", query=query, params=params, form=_form_values(query, params),
-                           table=table, error=error, max_rows=get_settings().max_rows, page_rows=PAGE_ROWS,
+    html = render_template("named.html", query=query, params=params, form=_form_values(query, params),
+                           table=table, error=error,
                            downloads={f: url_for(f"pages.named_{f}", name=name, **params) for f in ("csv", "json")},
                            permalink=url_for("pages.named_page", name=name, **params))
+    return html, (error.status if error else 200)
 
 
 def _api_result(name: str) -> QueryResult:
@@ -268,7 +268,7 @@ def named_json(name: str):
     body = {**result_json(result), "name": query.name, "title": query.title_ja, "title_en": query.title_en,
             "parameters": _query_args(query)}
     resp = jsonify(body)
-    if result_json(result).get("truncated"):
+    if body.get("truncated"):
         resp.headers["X-PlanGraph-Truncated"] = "true"
     return resp
 

@@ -1,0 +1,217 @@
+"""Pages: layout and language switch, the query page, named queries as HTML/JSON/CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from graph.queries import list_queries
+from graph.store import EmbeddedStore, ontology_files
+from graph.vocab import PREFIXES
+from web import create_app
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "mini.trig"
+ID = "https://w3id.org/plangraph/id/"
+PLAN = ID + "lg/111007/plan/digital-2021"
+PAGES = ["/", "/query", "/queries", "/queries/plan-structure", "/dataset", "/search?q=ICT",
+         "/id/lg/111007/plan/digital-2021/policy/3", "/query?name=plan-structure"]
+
+
+@pytest.fixture(scope="module")
+def client(saitama_store):
+    """The app on the real Saitama graph (read-only)."""
+    return create_app({"TESTING": True}, store=saitama_store).test_client()
+
+
+def mini_client(**config):
+    store = EmbeddedStore()
+    for f in ontology_files():
+        store.load_file(f)
+    store.load_file(FIXTURE)
+    store.load_data('<https://w3id.org/plangraph/id/test/formula> '
+                    '<http://www.w3.org/2000/01/rdf-schema#label> "=HYPERLINK(\\"x\\") 式テスト"@ja .',
+                    format="nt", graph=ID + "graph/test")
+    return create_app({"TESTING": True, **config}, store=store).test_client()
+
+
+def html(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+# --- layout, language -----------------------------------------------------------------
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_are_japanese_first_with_nav_and_english_switch(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    body = html(resp)
+    assert '<html lang="ja">' in body
+    for label in ("ホーム", "SPARQL クエリ", "定型クエリ", "データセット", "検索", 'href="/views"', 'href="/figures"'):
+        assert label in body
+    switch = re.search(r'<a class="lang-switch" href="([^"]+)"', body).group(1)
+    target = urlparse(switch.replace("&amp;", "&"))
+    assert target.path == urlparse(url).path  # the switch keeps the current page
+    assert parse_qs(target.query)["lang"] == ["en"]
+    for k, v in parse_qs(urlparse(url).query).items():
+        assert parse_qs(target.query)[k] == v
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_inline_script_style_or_external_assets(client, url):
+    """CSP script-src/style-src 'self': scripts and styles come from files served by the app."""
+    body = html(client.get(url))
+    for tag in re.findall(r"<script\b[^>]*>", body):
+        assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+    assert not re.search(r"<style\b", body)
+    assert not re.search(r"\sstyle=", body)
+    assert not re.search(r"\son[a-z]+=", body)
+    for ref in re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', body):
+        assert ref.startswith("/"), ref  # nothing from a CDN or external font host
+
+
+def test_english_switch_and_cookie_remembers_it(client):
+    resp = client.get("/?lang=en")
+    body = html(resp)
+    assert '<html lang="en">' in body and "Named queries" in body and ">日本語<" in body
+    assert "plangraph_lang=en" in resp.headers["Set-Cookie"]
+    assert '<html lang="en">' in html(client.get("/queries"))  # remembered
+    assert '<html lang="ja">' in html(client.get("/queries?lang=ja"))
+    assert '<html lang="ja">' in html(client.get("/queries"))
+
+
+def test_every_ui_message_has_both_languages():
+    from web.i18n import MESSAGES
+
+    for key, entry in MESSAGES.items():
+        assert entry.get("ja") and entry.get("en"), key
+
+
+def test_static_assets_are_served_with_licence(client):
+    for path in ("/static/css/site.css", "/static/js/query.js", "/static/vendor/codemirror/codemirror.js",
+                 "/static/vendor/codemirror/sparql.js", "/static/vendor/codemirror/codemirror.css"):
+        assert client.get(path).status_code == 200, path
+    assert "MIT License" in html(client.get("/static/vendor/codemirror/LICENSE"))
+
+
+def test_home_links_the_plan_and_lists_named_queries(client):
+    body = html(client.get("/"))
+    assert 'href="/id/lg/111007/plan/digital-2021"' in body
+    for q in list_queries():
+        assert q.title_ja in body
+
+
+# --- query page ---------------------------------------------------------------------------
+
+def test_query_page_prefills_prefixes_and_lists_named_queries(client):
+    body = html(client.get("/query"))
+    for prefix, ns in PREFIXES.items():
+        assert f"PREFIX {prefix}: &lt;{ns}&gt;" in body
+    assert 'src="/static/vendor/codemirror/codemirror.js"' in body
+    assert '<textarea id="query" name="query"' in body  # works as a plain form without JS
+    for q in list_queries():
+        assert f">{q.title_ja}</option>" in body
+    assert "計画の体系" in body  # a description travels in the catalogue for the script
+
+
+def test_named_query_on_query_page_runs_and_labels_iris(client):
+    body = html(client.get("/query?name=plan-structure"))
+    assert 'id="param-plan"' in body
+    assert 'class="results-table"' in body
+    # IRIs link to entity pages and show Japanese labels
+    assert re.search(r'<a href="/id/lg/111007/plan/digital-2021/policy/3" class="iri"[^>]*>上質な行政経営</a>', body)
+    assert 'href="/queries/plan-structure.csv?plan=' in body
+    assert 'class="permalink"' in body and "/query?name=plan-structure&amp;plan=" in body
+
+
+def test_free_text_query_runs_with_labels_downloads_and_permalink(client):
+    q = f"SELECT ?p WHERE {{ <{PLAN}/policy/3> <https://w3id.org/plangraph/ontology#partOfPlan> ?p }}"
+    resp = client.get("/query", query_string={"query": q})
+    body = html(resp)
+    assert resp.status_code == 200
+    assert ">さいたま市行政デジタル化計画</a>" in body
+    assert 'href="/sparql?query=' in body and "format=csv" in body
+    link = re.search(r'href="([^"]+)" class="permalink"', body).group(1).replace("&amp;", "&")
+    assert parse_qs(urlparse(link).query)["query"] == [q]  # the permalink reproduces the query
+
+
+def test_edited_named_query_runs_as_free_text(client):
+    text = "SELECT ?x WHERE { VALUES ?x { 1 2 3 } }"
+    body = html(client.get("/query", query_string={"name": "plan-structure", "query": text}))
+    assert "<th scope=\"col\">x</th>" in body and "3 行" in body
+
+
+def test_truncation_is_a_visible_notice():
+    c = mini_client(max_rows=2)
+    body = html(c.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"}))
+    assert 'data-truncated="true"' in body and "2 行で打ち切っています" in body
+    assert html(c.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})).count(
+        'data-truncated') == 0
+
+
+@pytest.mark.parametrize("text,status,fragment", [
+    ("SELECT * WHERE { ?s ?p }", 400, "Malformed query"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
+])
+def test_query_errors_are_shown_in_the_page(text, status, fragment):
+    resp = mini_client().get("/query", query_string={"query": text})
+    assert resp.status_code == status
+    assert 'role="alert"' in html(resp) and fragment in html(resp)
+
+
+# --- named queries as pages and APIs ------------------------------------------------------
+
+def test_queries_index_lists_every_query_with_its_apis(client):
+    body = html(client.get("/queries"))
+    for q in list_queries():
+        assert q.title_ja in body and f'href="/queries/{q.name}.json"' in body
+
+
+def test_named_query_page_form_and_results(client):
+    body = html(client.get("/queries/plan-structure"))
+    assert "計画の体系" in body and 'name="plan"' in body and "上質な行政経営" in body
+    english = html(client.get("/queries/plan-structure?lang=en"))
+    assert "High-quality administrative management" in english
+
+
+def test_named_query_json(client):
+    resp = client.get("/queries/plan-structure.json", query_string={"plan": PLAN})
+    data = resp.get_json()
+    assert resp.status_code == 200 and data["ok"] is True and data["name"] == "plan-structure"
+    assert data["parameters"] == {"plan": PLAN}
+    assert "element" in data["columns"]
+    assert f"{PLAN}/policy/3" in {r["element"] for r in data["rows"]}
+    assert data["truncated"] is False
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/queries/plan-structure.json?plan=not+an+iri", 400),
+    ("/queries/plan-structure.json?nosuch=1", 400),
+    ("/queries/label-search.json", 400),          # required parameter missing
+    ("/queries/no-such-query.json", 404),
+])
+def test_named_query_json_errors_have_the_error_shape(client, url, status):
+    resp = client.get(url)
+    data = resp.get_json()
+    assert resp.status_code == status
+    assert data["ok"] is False and data["status"] == status and data["error"] and data["title"]
+
+
+def test_named_query_csv_is_neutralised():
+    resp = mini_client().get("/queries/label-search.csv", query_string={"q": "式テスト"})
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    cells = [c for r in rows[1:] for c in r]
+    assert "'=HYPERLINK(\"x\") 式テスト" in cells
+    assert not any(c.startswith("=") for c in cells)
+
+
+def test_named_query_csv_real_answer(client):
+    resp = client.get("/queries/plan-structure.csv", query_string={"plan": PLAN})
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
+    assert "上質な行政経営" in {r["elementLabel"] for r in rows}
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="plan-structure.csv"'
