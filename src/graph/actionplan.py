@@ -18,19 +18,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, DCTERMS
 
+from .queries import get_query
 from .fiscal import fiscal_year_dates, fiscal_year_label_en, fiscal_year_label_ja, parse_fiscal_year
 from .spreadsheet import Table, column_letter
 from .store import SelectResult, Store
 from .vocab import PG_NS, PREFIXES
 
 PG = Namespace(PG_NS)
-QUERIES = Path(__file__).resolve().parent / "queries"
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,7 @@ def _slug(text: str) -> str:
 
 
 def _run(store: Store, name: str, plan: str) -> SelectResult:
-    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-    return store.query(text, substitutions={"plan": ox.NamedNode(plan)})
+    return store.query(get_query(name).text, substitutions={"plan": ox.NamedNode(plan)})
 
 
 def _number(text: str) -> Decimal:
@@ -349,3 +347,36 @@ def build_action_plan(table: Table, store: Store, plan: str, *, base_iri: str,
 
     problems.sort(key=lambda p: (p.row, p.column))
     return ImportResult(g, ap, counts, problems)
+
+
+def template_bytes(fmt: str = "csv") -> bytes:
+    """The empty template: a CSV header (UTF-8 with BOM, so Excel reads the Japanese),
+    or an XLSX workbook whose second sheet explains every column in both languages."""
+    if fmt == "csv":
+        import csv  # noqa: PLC0415
+        import io  # noqa: PLC0415
+
+        buf = io.StringIO()
+        csv.writer(buf).writerow(template_header())
+        return buf.getvalue().encode("utf-8-sig")
+    if fmt == "xlsx":
+        import io  # noqa: PLC0415
+
+        import openpyxl  # noqa: PLC0415
+        from openpyxl.styles import Font  # noqa: PLC0415
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "アクション・プラン"
+        ws.append(template_header())
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        doc = wb.create_sheet("説明")
+        doc.append(["列", "列名", "説明", "column", "explanation"])
+        for i, c in enumerate(COLUMNS):
+            doc.append([column_letter(i), c.header_ja, c.help_ja, c.header_en, c.help_en])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    raise ValueError(f"template format must be csv or xlsx, not {fmt!r}")

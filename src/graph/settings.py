@@ -91,6 +91,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Empty: all writes are disabled.", _opt_str),
     Setting("max_upload_bytes", 5_000_000, "Largest accepted upload, in bytes.", int),
     Setting("max_view_nodes", 2_000, "Node cap of one network view.", int),
+    Setting("import_dir", DATA_DIR / "imports",
+            "Folder where imported action plans are written (Turtle); loaded with the data when it exists.",
+            Path),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -117,6 +120,7 @@ class Settings:
     update_token: str | None = None
     max_upload_bytes: int = 5_000_000
     max_view_nodes: int = 2_000
+    import_dir: Path = DATA_DIR / "imports"
 
     def replace(self, **changes: Any) -> "Settings":
         return load_settings(environ={}, overrides={**self.as_dict(), **changes})

@@ -369,7 +369,8 @@ def load_default(store: Store, settings: Settings) -> None:
     files going into an on-disk store are streamed with the bulk loader so
     that a million-triple file does not have to fit in memory twice.
     """
-    for f in ontology_files() + data_files(settings.data_paths):
+    imports = [settings.import_dir] if Path(settings.import_dir).is_dir() else []
+    for f in ontology_files() + data_files(list(settings.data_paths) + imports):
         if (isinstance(store, EmbeddedStore) and store.path is not None and store._rewrite is None
                 and rdf_format(f) in _STREAMABLE and os.path.getsize(f) >= BULK_LOAD_BYTES):
             store.bulk_load_file(f, graph=graph_iri_for_file(f, settings.base_iri))

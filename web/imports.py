@@ -1,0 +1,88 @@
+"""Action-plan import: the template downloads and the upload form behind the update token.
+
+The route only parses the request and calls :func:`graph.importer.import_action_plan`,
+which checks every row before writing anything. Problems come back on the
+same form, each with its row and column, so a planner can fix the sheet and
+upload it again.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from graph.actionplan import COLUMNS, template_bytes
+from graph.errors import InputError, ValidationError
+from graph.importer import import_action_plan
+from graph.queries import run_named
+
+from . import get_settings, get_store
+from .auth import require_write_token
+
+bp = Blueprint("imports", __name__)
+
+TEMPLATE_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Plan kinds an action plan can concretize (an action plan does not get one of its own).
+TARGET_KINDS = {"ComprehensivePlan", "ImplementationPlan", "Strategy", "SectorPlan"}
+
+
+def _plans() -> list[tuple[str, str]]:
+    rows = run_named(get_store(), "plans", {}).dicts()
+    out = {}
+    for r in rows:
+        if r["kind"].value.rsplit("#", 1)[-1] in TARGET_KINDS:
+            out[r["plan"].value] = r["planLabel"].value if "planLabel" in r else r["plan"].value
+    return sorted(((label, iri) for iri, label in out.items()))
+
+
+def _form(status: int = 200, **context) -> tuple[str, int]:
+    context.setdefault("problems", [])
+    return render_template("imports/form.html", plans=_plans(), columns=COLUMNS,
+                           enabled=bool(get_settings().update_token), **context), status
+
+
+@bp.get("/import")
+def import_form():
+    """The upload form, the template's columns and the template downloads."""
+    return _form()
+
+
+@bp.get("/import/template.<fmt>")
+def template(fmt: str):
+    """The empty action-plan template (CSV or XLSX, Japanese headers)."""
+    if fmt not in TEMPLATE_MEDIA:
+        return Response("unknown template format", status=404, mimetype="text/plain")
+    return Response(template_bytes(fmt), mimetype=TEMPLATE_MEDIA[fmt],
+                    headers={"Content-Disposition": f"attachment; filename=action-plan-template.{fmt}"})
+
+
+@bp.post("/import/action-plan")
+def import_upload():
+    """Import an uploaded sheet: token first, then every check, then one atomic write."""
+    require_write_token(allow_form=True)
+    upload = request.files.get("file")
+    plan = request.form.get("plan", "").strip()
+    if upload is None or not upload.filename:
+        return _form(400, problems=["ファイルを選んでください / choose a file"], plan=plan)
+    if not plan:
+        return _form(400, problems=["計画を選んでください / choose the plan"], plan=plan)
+    try:
+        outcome = import_action_plan(upload.read(), upload.filename, get_store(), plan,
+                                     settings=get_settings(), dry_run=bool(request.form.get("dry_run")))
+    except ValidationError as exc:
+        return _form(400, problems=(exc.report or exc.message).splitlines(), plan=plan)
+    except InputError as exc:
+        return _form(exc.status, problems=[exc.message], plan=plan)
+    _refresh_readers()
+    return render_template("imports/done.html", outcome=outcome, plan=plan)
+
+
+def _refresh_readers() -> None:
+    """Tell the query workers (if the app runs any) that the store changed."""
+    from flask import current_app  # noqa: PLC0415
+
+    executor = current_app.extensions.get("plangraph.executor")
+    if executor is not None and hasattr(executor, "invalidate"):
+        executor.invalidate()
