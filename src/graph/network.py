@@ -218,8 +218,8 @@ def layered_positions(G: nx.DiGraph, sweeps: int = 4) -> dict[str, tuple[float, 
                 rank[n] = i
             placed.update(nodes)
     pos: dict[str, tuple[float, float]] = {}
-    for x, lay in enumerate(order):
-        nodes = layers[lay]
+    for lay in order:  # x is the absolute layer, so an expanded neighbourhood lines up with the view
+        x, nodes = lay, layers[lay]
         top = -(len(nodes) - 1) * _Y_GAP / 2
         for i, n in enumerate(nodes):
             pos[n] = (float(x * _X_GAP), float(top + i * _Y_GAP))
@@ -311,12 +311,12 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
             "kind": key, "shape": style["shape"], "color": style["color"], "x": x, "y": y,
             "url": entity_url(n) if entity_url else None,
         })
-    for i, (u, v, rel) in enumerate(G.edges(data="relation")):
+    for u, v, rel in G.edges(data="relation"):
         key = relation_key(rel)
         rels_seen.add(key)
         style = RELATION_STYLE[key]
         net.edges.append({
-            "id": f"e{i}", "from": u, "to": v, "relation": key, "title": style[lang],
+            "id": f"{u} {key} {v}", "from": u, "to": v, "relation": key, "title": style[lang],
             "color": {"color": style["color"]}, "dashes": style["dashes"], "width": style["width"],
         })
     legend = {

@@ -1,0 +1,100 @@
+/* PlanGraph network views: draws the JSON data block with vis-network.
+   No HTML is built from data: labels go to the canvas, tooltips are strings
+   (vis-network 9 shows them with innerText), lists use textContent. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("view-data");
+  var configEl = document.getElementById("view-config");
+  var container = document.getElementById("network");
+  if (!dataEl || !configEl || !container || typeof vis === "undefined") { return; }
+  var data = JSON.parse(dataEl.textContent);
+  var config = JSON.parse(configEl.textContent);
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  var expandBox = document.getElementById("click-expands");
+  var list = document.getElementById("node-list");
+  var count = document.getElementById("view-count");
+
+  network.once("afterDrawing", function () {
+    network.fit({ animation: false });
+    container.setAttribute("data-ready", "1");
+  });
+
+  function updateCount() {
+    if (count) {
+      count.textContent = config.texts.count.replace("{n}", nodes.length).replace("{m}", edges.length);
+    }
+    container.setAttribute("data-nodes", String(nodes.length));
+  }
+
+  function expand(id) {
+    var anchor = nodes.get(id);
+    var url = config.expandUrl + "?" + new URLSearchParams({ node: id, depth: "1", lang: config.lang }).toString();
+    return fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+      .then(function (more) {
+        var centre = more.nodes.filter(function (n) { return n.id === id; })[0];
+        var dy = anchor && centre ? anchor.y - centre.y : 0;
+        var fresh = more.nodes.filter(function (n) { return !nodes.get(n.id); })
+          .map(function (n) { n.y = n.y + dy; return n; });
+        nodes.add(fresh);
+        edges.add(more.edges.filter(function (e) { return !edges.get(e.id); }));
+        fillList();
+        updateCount();
+      })
+      .catch(function (err) { container.setAttribute("data-error", String(err)); });
+  }
+
+  function fillList() {
+    if (!list) { return; }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    nodes.get({ order: "label" }).forEach(function (n) {
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = n.label;
+      li.appendChild(name);
+      var tools = document.createElement("span");
+      if (n.url) {
+        var a = document.createElement("a");
+        a.href = n.url;
+        a.textContent = config.texts.open;
+        tools.appendChild(a);
+        tools.appendChild(document.createTextNode(" "));
+      }
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "pg-expand";
+      b.textContent = config.texts.expand;
+      b.setAttribute("data-node", n.id);
+      b.addEventListener("click", function () { expand(n.id); });
+      tools.appendChild(b);
+      li.appendChild(tools);
+      list.appendChild(li);
+    });
+  }
+
+  network.on("click", function (params) {
+    if (!params.nodes.length) { return; }
+    var n = nodes.get(params.nodes[0]);
+    if (expandBox && expandBox.checked) { expand(n.id); return; }
+    if (n.url) { window.location.assign(n.url); }
+  });
+
+  var png = document.getElementById("download-png");
+  if (png) {
+    png.addEventListener("click", function () {
+      var canvas = container.querySelector("canvas");
+      if (!canvas) { return; }
+      var a = document.createElement("a");
+      a.href = canvas.toDataURL("image/png");
+      a.download = "plangraph-view.png";
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+    });
+  }
+
+  fillList();
+  updateCount();
+})();

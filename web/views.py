@@ -1,0 +1,143 @@
+"""Network views: /views (alignment view with filters), /views/ego, their JSON and downloads.
+
+The page never uses pyvis's HTML: it renders through this app's autoescaped
+template, passes the nodes and edges as a JSON data block (not executed; the
+CSP allows it) and draws them with the vendored vis-network from a static
+script. PNG downloads are made in the browser from the canvas; RDF and
+GraphML come from :mod:`graph.network`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import networkx as nx
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from graph import network as nw
+from graph.errors import ParameterError
+
+from . import get_settings, get_store
+from .i18n import current_lang
+from .viewtext import register
+
+bp = Blueprint("views", __name__)
+register(bp)
+
+_CACHE = "plangraph.views.graph"
+MAX_DEPTH = 5
+
+
+def alignment_graph() -> nx.DiGraph:
+    """The store's alignment graph, rebuilt when the store's size changes (a cheap change signal)."""
+    from graph.alignment import alignment_graph as build  # helper D's module
+
+    store = get_store()
+    key = len(store)
+    cached = current_app.extensions.get(_CACHE)
+    if cached is None or cached[0] != key:
+        cached = (key, build(store))
+        current_app.extensions[_CACHE] = cached
+    return cached[1]
+
+
+def entity_url(iri: str) -> str | None:
+    """``base_iri + path`` ↔ ``/id/path``: the entity page of a node, or None outside the base."""
+    base = get_settings().base_iri
+    if iri.startswith(base) and len(iri) > len(base):
+        return "/id/" + quote(iri[len(base):], safe="/-._~")
+    return None
+
+
+def _filters() -> dict[str, str | None]:
+    return {k: (request.args.get(k) or None) for k in ("plan", "upper", "policy")}
+
+
+def _depth() -> int:
+    raw = request.args.get("depth", "1")
+    try:
+        depth = int(raw)
+    except ValueError:
+        raise ParameterError(f"depth は整数で指定してください / depth must be a whole number: {raw!r}") from None
+    return max(0, min(MAX_DEPTH, depth))
+
+
+def _selected(G: nx.DiGraph) -> nx.DiGraph:
+    """The part of the alignment graph the request asks for (ego if ``node`` is given, else filters)."""
+    node = request.args.get("node")
+    if node is not None:
+        return nw.ego(G, node, _depth())
+    f = _filters()
+    return nw.narrow(G, plan=f["plan"], upper_plan=f["upper"], policy=f["policy"])
+
+
+def _view(sub: nx.DiGraph) -> nw.View:
+    return nw.build_view(sub, lang=current_lang(), max_nodes=get_settings().max_view_nodes, entity_url=entity_url)
+
+
+def _choices(G: nx.DiGraph, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Filter options: plans that have elements, upper plans (that state goals), basic policies."""
+    plans = {p for _, p in G.nodes(data="plan") if p}
+    uppers = {v for u, v, r in G.edges(data="relation") if nw.local_name(r) == "goalOf"}
+    policies = {n for n, k in G.nodes(data="kind") if nw.kind_key(k) == "basicpolicy"}
+
+    def opts(nodes: set[str]) -> list[tuple[str, str]]:
+        return sorted(((n, nw.node_label(G.nodes[n], lang) if n in G else n) for n in nodes), key=lambda t: t[1])
+
+    return {"plan": opts(plans), "upper": opts(uppers), "policy": opts(policies)}
+
+
+def _download_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k in ("plan", "upper", "policy", "node", "depth", "lang") and v}
+
+
+@bp.get("/views")
+def view_page():
+    """The alignment view: measures → policies → philosophy → upper-plan goals → upper plans → law."""
+    G = alignment_graph()
+    view = _view(_selected(G))
+    return render_template("views/view.html", view=view, filters=_filters(), choices=_choices(G, current_lang()),
+                           data_url=url_for("views.view_data", **_download_args()),
+                           downloads=_download_args(), ego=None)
+
+
+@bp.get("/views/ego")
+def ego_page():
+    """The neighbourhood of one node to a chosen depth; "expand" adds a node's neighbours in place."""
+    node = request.args.get("node", "")
+    depth = _depth()
+    G = alignment_graph()
+    view = _view(nw.ego(G, node, depth))
+    label = nw.node_label(G.nodes[node], current_lang()) if node in G else ""
+    return render_template("views/view.html", view=view, filters=_filters(), choices=None,
+                           data_url=url_for("views.view_data", **_download_args()),
+                           downloads=_download_args(), ego={"node": node, "depth": depth, "label": label,
+                                                            "known": node in G, "url": entity_url(node)})
+
+
+@bp.get("/views/data.json")
+def view_data():
+    """The nodes, edges and options of a view (same parameters as the pages) as JSON."""
+    return jsonify(_view(_selected(alignment_graph())).to_json())
+
+
+@bp.get("/views/download.ttl")
+def download_turtle():
+    """The RDF (Turtle) of what a view shows."""
+    body = nw.view_turtle(_capped(_selected(alignment_graph())))
+    return Response(body, mimetype="text/turtle",
+                    headers={"Content-Disposition": 'attachment; filename="plangraph-view.ttl"'})
+
+
+@bp.get("/views/download.graphml")
+def download_graphml():
+    """The GraphML of what a view shows (networkx)."""
+    body = nw.view_graphml(_capped(_selected(alignment_graph())))
+    return Response(body, mimetype="application/graphml+xml",
+                    headers={"Content-Disposition": 'attachment; filename="plangraph-view.graphml"'})
+
+
+def _capped(sub: nx.DiGraph) -> nx.DiGraph:
+    """The same nodes the page shows when the cap applies."""
+    ids = {n["id"] for n in _view(sub).nodes}
+    return sub.subgraph(ids)
