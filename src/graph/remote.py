@@ -269,7 +269,10 @@ class RemoteStore(Store):
             if time.monotonic() > deadline:
                 raise QueryTimeout(f"reading pages from {self.query_url} took longer than {self.timeout_s:g} s")
             paged = paged_select(text, variables, page, offset)
-            _, chunk, _, _ = self._read_rows([("query", paged)] + dataset, None)
+            pvars, chunk, _, _ = self._read_rows([("query", paged)] + dataset, None)
+            if pvars != variables:  # SELECT * may list the variables in another order
+                pos = [pvars.index(v) if v in pvars else None for v in variables]
+                chunk = [tuple(r[i] if i is not None else None for i in pos) for r in chunk]
             rows.extend(chunk)
             offset += page
             if max_rows is not None and len(rows) > max_rows:

@@ -1,0 +1,314 @@
+"""RemoteStore against a fake SPARQL server on loopback (no external server needed).
+
+The fake server answers SPARQL 1.1 Protocol and Graph Store Protocol requests
+from an in-memory pyoxigraph store, and can be told to cap results the way
+Virtuoso does, to be slow, to demand credentials, or to fail on the n-th write.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import AuthError, ParameterError, ParseError, QuerySyntaxError, QueryTimeout, StoreError
+from graph.remote import STAGING_PREFIX, RemoteStore
+from graph.remote_sparql import bind_values, can_page, paged_select, query_form
+from graph.results import to_json
+from graph.settings import load_settings
+from graph.store import EmbeddedStore, SelectResult, open_store
+
+EX = "https://ex.org/"
+DATA = "\n".join(
+    f'<{EX}m{i}> <http://www.w3.org/2000/01/rdf-schema#label> "施策{i}"@ja <{EX}g{i % 3}> .'
+    for i in range(25)) + "\n"
+
+
+class FakeSparql:
+    """A tiny SPARQL server: ``cap`` rows per answer, ``delay`` seconds, ``fail_write`` n, ``basic`` user:pw."""
+
+    def __init__(self):
+        self.store = EmbeddedStore()
+        self.cap: int | None = None
+        self.delay = 0.0
+        self.fail_write: int | None = None
+        self.status: tuple[int, str] | None = None
+        self.basic: str | None = None
+        self.writes = 0
+        self.seen: list[dict] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _answer(self, status, body=b"", ctype="text/plain", headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _gate(self) -> bool:
+                time.sleep(fake.delay)
+                if fake.status:
+                    self._answer(fake.status[0], fake.status[1].encode())
+                    return False
+                if fake.basic and self.headers.get("Authorization") != \
+                        "Basic " + base64.b64encode(fake.basic.encode()).decode():
+                    self._answer(401, b"who are you", headers={"WWW-Authenticate": 'Basic realm="x"'})
+                    return False
+                return True
+
+            def _write(self) -> bool:
+                fake.writes += 1
+                if fake.fail_write is not None and fake.writes == fake.fail_write:
+                    self._answer(500, b"Internal error: disk full\nmore detail")
+                    return False
+                return True
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if not self._gate():
+                    return
+                form = urllib.parse.parse_qs(body.decode(), keep_blank_values=True)
+                fake.seen.append(form)
+                if "update" in form:
+                    if self._write():
+                        fake.store.update(form["update"][0])
+                        self._answer(204)
+                    return
+                try:
+                    res = fake.store.query(form["query"][0], default_graph=form.get("default-graph-uri"),
+                                           named_graphs=form.get("named-graph-uri"), max_rows=fake.cap)
+                except QuerySyntaxError as exc:
+                    self._answer(400, f"Parse error: {exc}".encode())
+                    return
+                headers = {"X-SPARQL-MaxRows": str(fake.cap)} if fake.cap else {}
+                if isinstance(res, SelectResult) or not hasattr(res, "triples"):
+                    self._answer(200, to_json(res), "application/sparql-results+json", headers)
+                else:
+                    self._answer(200, ox.serialize(res.triples, format=ox.RdfFormat.N_TRIPLES),
+                                 "application/n-triples", headers)
+
+            def do_PUT(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if not self._gate() or not self._write():
+                    return
+                graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
+                fake.store.replace_graph(graph, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                self._answer(201)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def remote(self, **kw) -> RemoteStore:
+        kw.setdefault("update_url", self.url + "/update")
+        return RemoteStore(self.url + "/query", **kw)
+
+
+@pytest.fixture
+def fake():
+    f = FakeSparql()
+    f.store.load_data(DATA, format="nq")
+    yield f
+    f.server.shutdown()
+    f.server.server_close()
+
+
+def _labels(result) -> set[str]:
+    return {r[-1].value for r in result.rows}
+
+
+# --- query text rewriting -------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    'SELECT ?m ?l WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?l }',
+    '# a comment with { braces }\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+    'SELECT ?m ?l { ?m rdfs:label ?l FILTER(?l != "}{ \\" }") }',
+    'SELECT ?m ?l WHERE { { SELECT ?m ?l WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?l } } }',
+    'SELECT ?m ?l WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(""" { """ != ?l) }',
+])
+def test_bound_values_answer_like_pyoxigraph_substitutions(query):
+    store = EmbeddedStore()
+    store.load_data(DATA, format="nq")
+    m3 = ox.NamedNode(EX + "m3")
+    expected = store.query(query, substitutions={"m": m3})
+    rewritten = bind_values(query, {"m": m3})
+    assert _labels(store.query(rewritten)) == _labels(expected) == {"施策3"}
+
+
+def test_construct_template_is_skipped_and_short_form_refused():
+    q = "CONSTRUCT { ?m <urn:p> ?l } WHERE { ?m ?x ?l }"
+    out = bind_values(q, {"x": ox.NamedNode("urn:q")})
+    assert out == "CONSTRUCT { ?m <urn:p> ?l } WHERE { VALUES (?x) { (<urn:q>) } ?m ?x ?l }"
+    with pytest.raises(ParameterError):
+        bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": ox.NamedNode("urn:a")})
+
+
+def test_literals_are_bound_as_terms_never_as_query_text():
+    hostile = ox.Literal('x" } ; DROP ALL ; SELECT * { "', language="ja")
+    out = bind_values("SELECT ?s WHERE { ?s ?p ?l }", {"l": hostile})
+    store = EmbeddedStore()
+    store.load_data(DATA, format="nq")
+    assert store.query(out).rows == []  # parsed as one literal: no match, no syntax error
+    assert "DROP ALL" in out and out.count("{") == out.count("}")
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ParameterError):
+        bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": ox.BlankNode()})
+    with pytest.raises(ParameterError):
+        bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"s o": ox.NamedNode("urn:a")})
+    with pytest.raises(QuerySyntaxError):
+        query_form("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_pages_cover_the_whole_result_in_a_stable_order():
+    store = EmbeddedStore()
+    store.load_data(DATA, format="nq")
+    q = "SELECT ?m ?l WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    full = store.query(q).dicts()
+    pages = [store.query(paged_select(q, ["m", "l"], 7, k)).dicts() for k in (0, 7, 14, 21)]
+    assert [len(p) for p in pages] == [7, 7, 7, 4]
+    assert sorted(str(sorted(d.items())) for d in sum(pages, [])) == sorted(str(sorted(d.items())) for d in full)
+    ordered = q + " ORDER BY DESC(?l)"
+    assert sum((store.query(paged_select(ordered, ["m", "l"], 10, k)).dicts() for k in (0, 10, 20)), []) == \
+        store.query(ordered).dicts()
+    assert not can_page("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+    assert not can_page("ASK { ?s ?p ?o }")
+
+
+# --- the protocol ---------------------------------------------------------------
+
+def test_select_ask_construct_through_the_protocol(fake):
+    s = fake.remote()
+    res = s.query("SELECT ?l WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    assert len(res.rows) == 25 and isinstance(res.rows[0][0], ox.Literal)
+    assert res.rows[0][0].language == "ja"
+    assert s.query("ASK { <https://ex.org/m1> ?p ?o }").value is True
+    g = s.query("CONSTRUCT { ?m <urn:x> ?l } WHERE { ?m ?p ?l } ", max_rows=5)
+    assert len(g.triples) == 5 and g.truncated
+    assert s.graphs() == [EX + "g0", EX + "g1", EX + "g2"]
+    assert len(s) == 25
+
+
+def test_substitutions_and_dataset_reach_the_server(fake):
+    s = fake.remote()
+    res = s.query("SELECT ?l WHERE { ?m ?p ?l }", substitutions={"m": ox.NamedNode(EX + "m4")})
+    assert _labels(res) == {"施策4"}
+    res = s.query("SELECT ?l WHERE { ?m ?p ?l }", default_graph=[EX + "g1"])
+    assert fake.seen[-1]["default-graph-uri"] == [EX + "g1"]
+    assert _labels(res) == {f"施策{i}" for i in range(25) if i % 3 == 1}
+
+
+def test_results_past_the_server_cap_are_read_in_pages(fake):
+    fake.cap = 10  # like Virtuoso's ResultSetMaxRows, announced by X-SPARQL-MaxRows
+    s = fake.remote(page_size=10)
+    res = s.query("SELECT ?m ?l WHERE { ?m ?p ?l }")
+    assert len(res.rows) == 25 and not res.truncated
+    assert _labels(SelectResult(["l"], [(r[1],) for r in res.rows])) == {f"施策{i}" for i in range(25)}
+    capped = s.query("SELECT ?m ?l WHERE { ?m ?p ?l }", max_rows=12)
+    assert len(capped.rows) == 12 and capped.truncated
+    unpageable = s.query("SELECT ?m FROM <https://ex.org/g0> FROM <https://ex.org/g1> WHERE { ?m ?p ?l }")
+    assert len(unpageable.rows) == 10 and unpageable.truncated  # honest: cannot page a FROM query
+
+
+def test_max_rows_stops_reading_early(fake):
+    res = fake.remote().query("SELECT ?l WHERE { ?m ?p ?l }", max_rows=3)
+    assert len(res.rows) == 3 and res.truncated
+
+
+def test_open_store_selects_the_remote_store_by_setting(fake):
+    store = open_store(load_settings(environ={}, overrides={"store_url": fake.url + "/query"}))
+    assert isinstance(store, RemoteStore)
+    assert store.update_url == fake.url + "/query"
+    assert len(store) == 25
+
+
+# --- failures -------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_server_down_is_a_store_error_naming_the_url():
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    with pytest.raises(StoreError, match=r"cannot reach SPARQL server at http://127\.0\.0\.1:\d+/sparql"):
+        RemoteStore(url).query("ASK {}")
+
+
+def test_unknown_host_is_a_store_error():
+    with pytest.raises(StoreError, match="cannot reach SPARQL server"):
+        RemoteStore("http://plangraph-no-such-host.invalid/sparql").query("ASK {}")
+
+
+def test_slow_server_is_a_query_timeout(fake):
+    fake.delay = 1.5
+    with pytest.raises(QueryTimeout):
+        fake.remote(timeout_s=0.3).query("ASK {}")
+
+
+def test_wrong_credentials_are_an_auth_error(fake):
+    fake.basic = "planner:secret"
+    with pytest.raises(AuthError):
+        fake.remote(user="planner", password="wrong").query("ASK {}")
+    with pytest.raises(AuthError):
+        fake.remote().query("ASK {}")
+    assert fake.remote(user="planner", password="secret").query("ASK {}").value is True
+
+
+def test_server_error_is_a_store_error_with_the_servers_first_line(fake):
+    fake.status = (500, "\nVirtuoso 42000 Error SR186: no permission\n\nSPARQL query: …")
+    with pytest.raises(StoreError, match="failed \\(500\\): Virtuoso 42000 Error SR186: no permission$"):
+        fake.remote().query("ASK {}")
+
+
+def test_malformed_query_is_a_syntax_error(fake):
+    with pytest.raises(QuerySyntaxError, match="rejected the request"):
+        fake.remote().query("SELECT ?x WHERE { ?x ?p }")
+
+
+@pytest.mark.parametrize("gsp", [False, True])
+def test_a_failed_write_changes_no_graph(fake, gsp):
+    s = fake.remote(gsp_url=fake.url + "/store" if gsp else None, chunk_triples=4)
+    before = sorted(map(str, fake.store.quads()))
+    fake.fail_write = 2  # the second request that writes fails
+    new = {EX + f"g{i}": [ox.Triple(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "p"), ox.Literal(f"新{i}"))] * 1
+           for i in range(3)}
+    with pytest.raises(StoreError, match="disk full"):
+        s.write_graphs(new)
+    assert sorted(map(str, fake.store.quads())) == before
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_replace_graph_replaces_only_that_graph(fake):
+    s = fake.remote(gsp_url=fake.url + "/store")
+    s.replace_graph(EX + "g1", [ox.Quad(ox.NamedNode(EX + "n"), ox.NamedNode(EX + "p"), ox.Literal("新しい"),
+                                        ox.NamedNode(EX + "g1"))])
+    assert [q.object.value for q in fake.store.quads(EX + "g1")] == ["新しい"]
+    assert len(list(fake.store.quads(EX + "g0"))) == 9
+    s.replace_graph(EX + "g1", [])
+    assert EX + "g1" not in fake.store.graphs()
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_load_data_adds_and_keeps_parse_errors_local(fake):
+    s = fake.remote()
+    s.load_data(f'<{EX}a> <{EX}p> "追加" .', format="nt", graph=EX + "g0")
+    assert len(list(fake.store.quads(EX + "g0"))) == 10
+    writes = fake.writes
+    with pytest.raises(ParseError, match="^bad.nt:1:"):
+        s.load_data(f'<{EX}a> <{EX}p> "broken .', format="nt", graph=EX + "g0", source="bad.nt")
+    assert fake.writes == writes  # nothing was sent
