@@ -23,9 +23,15 @@ PAGES = ["/", "/query", "/queries", "/queries/plan-structure", "/dataset", "/sea
 
 
 @pytest.fixture(scope="module")
-def client(saitama_store):
+def app(saitama_store):
     """The app on the real Saitama graph (read-only)."""
-    return create_app({"TESTING": True}, store=saitama_store).test_client()
+    return create_app({"TESTING": True}, store=saitama_store)
+
+
+@pytest.fixture()
+def client(app):
+    """A fresh client per test: the language cookie must not leak between tests."""
+    return app.test_client()
 
 
 def mini_client(**config):

@@ -1,0 +1,170 @@
+"""Linked Data under /id/: HTML pages, RDF by Accept and by extension, Japanese IRIs, 404s."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+
+from graph.store import EmbeddedStore, ontology_files
+from web import create_app
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "mini.trig"
+ID = "https://w3id.org/plangraph/id/"
+PLAN = ID + "lg/111007/plan/digital-2021"
+PG = "https://w3id.org/plangraph/ontology#"
+THEME_PATH = "test/テーマ/テレワーク"
+THEME = ID + THEME_PATH
+
+
+def build_store(base_iri: str = ID) -> EmbeddedStore:
+    store = EmbeddedStore(base_iri=base_iri)
+    for f in ontology_files():
+        store.load_file(f, base_iri=base_iri)
+    store.load_file(FIXTURE, base_iri=base_iri)
+    store.load_data(f'<{ID}test/xss> <http://www.w3.org/2000/01/rdf-schema#label> "<script>alert(1)</script>"@ja .',
+                    format="nt", graph=ID + "graph/test")
+    return store
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True}, store=build_store())
+
+
+@pytest.fixture()
+def client(app):
+    """A fresh client per test: the language cookie must not leak between tests."""
+    return app.test_client()
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def triples(resp, fmt: ox.RdfFormat) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value)
+            for t in ox.parse(resp.get_data(), format=fmt)}
+
+
+def test_html_page_with_japanese_labels_types_properties_inverse_and_provenance(client):
+    resp = client.get("/id/lg/111007/plan/digital-2021/policy/2")
+    body = text(resp)
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert "Accept" in resp.headers["Vary"]
+    assert "<h1>上質な行政サービス</h1>" in body
+    assert ">基本方針</a>" in body                         # type labelled from the ontology
+    assert '>さいたま市行政デジタル化計画</a>' in body          # outgoing pg:partOfPlan, labelled
+    assert ">所属計画</a>" in body                          # the property's Japanese label
+    # inverse relation: measure 1 points here by pg:parentElement
+    assert re.search(r'<a href="/id/lg/111007/plan/digital-2021/measure/1" class="iri"[^>]*>ギョウセイ手続のオンライン化</a>', body)
+    assert "このリソースを参照しているもの" in body
+    # provenance: the section's notation and the quote
+    assert "出典: 2-2 2-2 基本方針" in body
+    assert "行政サービスを実現」することに資するICT施策を実施し" in body
+    assert 'href="/views/ego?node=https%3A%2F%2Fw3id.org%2Fplangraph%2Fid%2Flg%2F111007%2Fplan%2Fdigital-2021%2Fpolicy%2F2"' in body
+
+
+def test_english_labels_with_japanese_fallback(client):
+    assert "<h1>High-quality administrative services</h1>" in text(client.get(
+        "/id/lg/111007/plan/digital-2021/policy/2?lang=en"))
+    # policy 3 has no English label in the fixture: the Japanese one is shown
+    assert "<h1>上質な行政経営</h1>" in text(client.get("/id/lg/111007/plan/digital-2021/policy/3?lang=en"))
+
+
+def test_labels_are_escaped(client):
+    body = text(client.get("/id/test/xss"))
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("accept,fmt", [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("text/turtle;q=0.9, text/html;q=0.5", ox.RdfFormat.TURTLE),
+])
+def test_rdf_by_accept(client, accept, fmt):
+    resp = client.get("/id/lg/111007/plan/digital-2021/policy/2", headers={"Accept": accept})
+    assert resp.status_code == 200
+    assert resp.mimetype == accept.split(";")[0].split(",")[0]
+    assert "Accept" in resp.headers["Vary"]
+    got = triples(resp, fmt)
+    assert (PLAN + "/policy/2", PG + "partOfPlan", PLAN) in got                # outgoing
+    assert (PLAN + "/measure/1", PG + "parentElement", PLAN + "/policy/2") in got  # incoming
+
+
+def test_browser_accept_gets_html(client):
+    resp = client.get("/id/lg/111007/plan/digital-2021/policy/2", headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert resp.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("ext,mime,fmt", [
+    (".ttl", "text/turtle", ox.RdfFormat.TURTLE),
+    (".nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+    (".rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    (".jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
+])
+def test_rdf_by_extension(client, ext, mime, fmt):
+    resp = client.get("/id/lg/111007/plan/digital-2021/policy/2" + ext)
+    assert resp.status_code == 200 and resp.mimetype == mime
+    assert (PLAN + "/policy/2", "http://www.w3.org/2000/01/rdf-schema#label", "上質な行政サービス") in triples(resp, fmt)
+
+
+def test_japanese_iri_round_trips(client):
+    url = "/id/" + quote(THEME_PATH)
+    assert "%E3%83%86" in url
+    body = text(client.get(url))
+    assert f"<code>{THEME}</code>" in body and "<h1>テレワーク</h1>" in body
+    # the plan page links to it percent-encoded, and that link comes back to the same IRI
+    plan_page = text(client.get("/id/lg/111007/plan/digital-2021"))
+    assert f'href="{url}"' in plan_page
+    got = triples(client.get(url + ".ttl"), ox.RdfFormat.TURTLE)
+    assert (THEME, "http://www.w3.org/2004/02/skos/core#prefLabel", "テレワーク") in got
+    assert (PLAN, PG + "backgroundTheme", THEME) in got
+    jsonld = json.loads(client.get(url, headers={"Accept": "application/ld+json"}).get_data())
+    assert THEME in json.dumps(jsonld, ensure_ascii=False)
+
+
+def test_unknown_iri_is_404_for_html_and_rdf(client):
+    resp = client.get("/id/lg/111007/plan/no-such-plan")
+    assert resp.status_code == 404 and "見つかりません" in text(resp)
+    assert client.get("/id/lg/111007/plan/no-such-plan", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/lg/111007/plan/no-such-plan.ttl").status_code == 404
+
+
+def test_dataset_iri_and_root_redirect_to_the_dataset_page(client):
+    for url in ("/id/dataset", "/id/"):
+        resp = client.get(url)
+        assert resp.status_code == 303 and resp.headers["Location"].endswith("/dataset")
+
+
+def test_ontology_terms_have_pages(client):
+    resp = client.get("/resource", query_string={"iri": PG + "BasicPolicy"})
+    assert resp.status_code == 200 and "<h1>基本方針</h1>" in text(resp)
+    resp = client.get("/resource", query_string={"iri": PLAN})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/id/lg/111007/plan/digital-2021")
+
+
+def test_api_labels(client):
+    resp = client.get("/api/labels", query_string=[("iri", PLAN + "/policy/2"), ("iri", THEME),
+                                                  ("iri", ID + "nothing"), ("lang", "en")])
+    data = resp.get_json()
+    assert data["ok"] is True
+    assert data["labels"] == {PLAN + "/policy/2": "High-quality administrative services", THEME: "Telework"}
+
+
+def test_configured_base_iri_maps_id_paths():
+    base = "http://127.0.0.1:5000/id/"
+    c = create_app({"TESTING": True, "base_iri": base}, store=build_store(base)).test_client()
+    body = text(c.get("/id/lg/111007/plan/digital-2021/policy/2"))
+    assert f"<code>{base}lg/111007/plan/digital-2021/policy/2</code>" in body
+    assert 'href="/id/lg/111007/plan/digital-2021"' in body
+    got = triples(c.get("/id/" + quote(THEME_PATH) + ".nt"), ox.RdfFormat.N_TRIPLES)
+    assert (base + THEME_PATH, "http://www.w3.org/2004/02/skos/core#prefLabel", "テレワーク") in got

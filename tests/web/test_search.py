@@ -1,0 +1,67 @@
+"""/search: folding full/half width, katakana/hiragana and case; JSON; the header box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.store import EmbeddedStore, ontology_files
+from web import create_app
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "mini.trig"
+PLAN = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+
+
+@pytest.fixture(scope="module")
+def app():
+    store = EmbeddedStore()
+    for f in ontology_files():
+        store.load_file(f)
+    store.load_file(FIXTURE)
+    return create_app({"TESTING": True}, store=store)
+
+
+@pytest.fixture()
+def client(app):
+    """A fresh client per test: the language cookie must not leak between tests."""
+    return app.test_client()
+
+
+@pytest.mark.parametrize("q", ["ぎょうせい", "ギョウセイ", "ｷﾞｮｳｾｲ"])
+def test_kana_and_width_folding(client, q):
+    body = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    assert 'href="/id/lg/111007/plan/digital-2021/measure/1"' in body
+    assert "ギョウセイ手続のオンライン化" in body
+    assert "施策" in body  # the hit's type, labelled in Japanese
+
+
+@pytest.mark.parametrize("q", ["ＩＣＴ", "ICT", "ict"])
+def test_latin_width_and_case_folding(client, q):
+    data = client.get("/search.json", query_string={"q": q}).get_json()
+    assert data["ok"] is True
+    assert data["hits"][0]["iri"] == PLAN + "/measure/2"  # label starts with the text: ranked first
+    assert data["hits"][0]["label"] == "ICT人材の育成"
+    assert all("ict" in h["matched"].lower() for h in data["hits"])  # e.g. the ontology's "conflict"
+
+
+def test_no_hits_and_empty_query(client):
+    assert "該当するものはありません" in client.get("/search?q=存在しない").get_data(as_text=True)
+    body = client.get("/search").get_data(as_text=True)
+    assert 'id="q"' in body and "検索結果" not in body
+
+
+def test_english_page_shows_english_labels(client):
+    data = client.get("/search.json?q=てれわーく&lang=en").get_json()
+    assert data["hits"][0]["label"] == "Telework"
+
+
+def test_search_box_in_the_header_of_every_page(client):
+    for url in ("/", "/query", "/dataset", "/id/lg/111007/plan/digital-2021"):
+        body = client.get(url).get_data(as_text=True)
+        assert 'role="search" action="/search"' in body and 'id="header-q"' in body, url
+
+
+def test_query_text_is_escaped(client):
+    body = client.get("/search", query_string={"q": "<b>x</b>"}).get_data(as_text=True)
+    assert "<b>x</b>" not in body and "&lt;b&gt;x&lt;/b&gt;" in body
