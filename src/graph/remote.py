@@ -306,20 +306,26 @@ class RemoteStore(Store):
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         self.write_graphs({graph: triples}, replace=True)
 
-    def write_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]], *, replace: bool = True) -> dict[str, int]:
+    def write_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]] | Iterable[tuple[str, Iterable[ox.Triple]]],
+                     *, replace: bool = True) -> dict[str, int]:
         """Write several graphs, all uploaded to staging graphs first (see the module docstring).
 
-        ``replace=True`` replaces each graph's content; ``False`` adds to it.
-        Returns the number of triples written per graph.
+        ``graphs`` maps graph IRIs to triples, or is a stream of
+        ``(graph, triples)`` runs in which a graph may come back (its runs are
+        appended to one staging graph), so a file of millions of quads can be
+        pushed one run at a time. ``replace=True`` replaces each graph's
+        content; ``False`` adds to it. Returns the triples written per graph.
         """
         token = uuid.uuid4().hex
         staged: dict[str, str] = {}
         counts: dict[str, int] = {}
+        runs = graphs.items() if isinstance(graphs, Mapping) else graphs
         try:
-            for i, (graph, triples) in enumerate(graphs.items()):
-                stage = f"{STAGING_PREFIX}{token}:{i}"
-                staged[graph] = stage
-                counts[graph] = self._upload(stage, triples)
+            for graph, triples in runs:
+                if graph not in staged:
+                    staged[graph] = f"{STAGING_PREFIX}{token}:{len(staged)}"
+                    counts[graph] = 0
+                counts[graph] += self._upload(staged[graph], triples)
         except BaseException:
             self._drop_quietly(staged.values())
             raise
@@ -327,12 +333,12 @@ class RemoteStore(Store):
         for graph, stage in staged.items():
             g, s = ox.NamedNode(graph), ox.NamedNode(stage)
             if counts[graph] == 0:
-                ops.append(f"DROP SILENT GRAPH {g}" if replace else "")
+                if replace:
+                    ops.append(f"DROP SILENT GRAPH {g}")
             elif replace:
                 ops.append(f"MOVE SILENT GRAPH {s} TO GRAPH {g}")
             else:
                 ops.append(f"ADD SILENT GRAPH {s} TO GRAPH {g} ; DROP SILENT GRAPH {s}")
-        ops = [op for op in ops if op]
         if ops:
             try:
                 self.update(" ;\n".join(ops))
@@ -342,6 +348,7 @@ class RemoteStore(Store):
         return counts
 
     def _upload(self, stage: str, triples: Iterable[ox.Triple]) -> int:
+        """Add triples to a (fresh, private) staging graph: GSP POST, else INSERT DATA chunks."""
         triples = list(triples)
         if not triples:
             return 0
@@ -349,7 +356,7 @@ class RemoteStore(Store):
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             sep = "&" if "?" in self.gsp_url else "?"
             url = f"{self.gsp_url}{sep}{urllib.parse.urlencode({'graph': stage})}"
-            with self._request(url, data=body, method="PUT", timeout=self.write_timeout_s,
+            with self._request(url, data=body, method="POST", timeout=self.write_timeout_s,
                                headers={"Content-Type": "application/n-triples"}) as resp:
                 resp.read()
             return len(triples)

@@ -76,6 +76,9 @@ class FakeSparql:
                 return True
 
             def do_POST(self):
+                if self.path.startswith("/store"):
+                    self._gsp(replace=False)
+                    return
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if not self._gate():
                     return
@@ -100,11 +103,19 @@ class FakeSparql:
                                  "application/n-triples", headers)
 
             def do_PUT(self):
+                self._gsp(replace=True)
+
+            def _gsp(self, replace):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if not self._gate() or not self._write():
                     return
                 graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
-                fake.store.replace_graph(graph, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+                         for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+                if replace:
+                    fake.store.replace_graph(graph, quads)
+                else:
+                    fake.store.raw.extend(quads)
                 self._answer(201)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
