@@ -10,7 +10,7 @@ Constants are plain ``str`` IRIs so that they work with pyoxigraph
 
 >>> PG.Plan
 'https://w3id.org/plangraph/ontology#Plan'
->>> PG.supports in PROPERTIES
+>>> "supports" in PROPERTIES
 True
 """
 
