@@ -323,3 +323,53 @@ def test_load_data_adds_and_keeps_parse_errors_local(fake):
     with pytest.raises(ParseError, match="^bad.nt:1:"):
         s.load_data(f'<{EX}a> <{EX}p> "broken .', format="nt", graph=EX + "g0", source="bad.nt")
     assert fake.writes == writes  # nothing was sent
+
+
+# --- push -------------------------------------------------------------------------
+
+TRIG = f"""
+@prefix ex: <{EX}> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:plan rdfs:label "計画"@ja .
+ex:a1 {{ ex:plan ex:supports ex:goal1 . }}
+ex:a2 {{ ex:plan ex:supports ex:goal2 . }}
+"""
+
+
+def test_push_replaces_the_files_graph_and_its_own_named_graphs(fake, tmp_path):
+    from graph.commands.push import push_files
+    from graph.store import graph_iri_for_file
+
+    f = tmp_path / "plan.trig"
+    f.write_text(TRIG, encoding="utf-8")
+    s = fake.remote(gsp_url=fake.url + "/store")
+    s.replace_graph(EX + "a1", [ox.Quad(ox.NamedNode(EX + "old"), ox.NamedNode(EX + "p"), ox.Literal("古い"),
+                                        ox.NamedNode(EX + "a1"))])
+    graphs, triples = push_files(s, [f], "https://w3id.org/plangraph/id/")
+    assert (graphs, triples) == (3, 3)
+    assert [str(q.object) for q in fake.store.quads(EX + "a1")] == [f"<{EX}goal1>"]
+    assert [q.object.value for q in fake.store.quads(graph_iri_for_file(f))] == ["計画"]
+
+
+def test_push_that_fails_midway_changes_nothing(fake, tmp_path):
+    from graph.commands.push import push_files
+
+    f = tmp_path / "plan.trig"
+    f.write_text(TRIG, encoding="utf-8")
+    before = sorted(map(str, fake.store.quads()))
+    fake.fail_write = 2
+    with pytest.raises(StoreError):
+        push_files(fake.remote(gsp_url=fake.url + "/store"), [f], "https://w3id.org/plangraph/id/")
+    assert sorted(map(str, fake.store.quads())) == before
+
+
+def test_push_with_a_syntax_error_late_in_the_file_changes_nothing(fake, tmp_path):
+    from graph.commands.push import push_files
+
+    f = tmp_path / "late.nq"
+    f.write_text(DATA + f'<{EX}x> <{EX}p> "unterminated <{EX}g0> .\n', encoding="utf-8")
+    before = sorted(map(str, fake.store.quads()))
+    with pytest.raises(ParseError, match=r"late\.nq.*line 26"):
+        push_files(fake.remote(gsp_url=fake.url + "/store"), [f], "https://w3id.org/plangraph/id/")
+    assert sorted(map(str, fake.store.quads())) == before
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
