@@ -255,7 +255,7 @@ def vis_options() -> dict:
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "keyboard": True, "multiselect": False, "hideEdgesOnDrag": True},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "smooth": False},
+                  "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}},
         "nodes": {"font": {"face": "Noto Sans CJK JP, sans-serif", "size": 14},
                   "widthConstraint": {"maximum": 220}},
     }

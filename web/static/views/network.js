@@ -12,6 +12,7 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  container.pgNetwork = network;  // for tests and the browser console: positions, selection
   var expandBox = document.getElementById("click-expands");
   var list = document.getElementById("node-list");
   var count = document.getElementById("view-count");
@@ -42,6 +43,7 @@
         edges.add(more.edges.filter(function (e) { return !edges.get(e.id); }));
         fillList();
         updateCount();
+        network.fit({ animation: false });
       })
       .catch(function (err) { container.setAttribute("data-error", String(err)); });
   }

@@ -1,0 +1,171 @@
+"""The network views in headless Chromium, offline: they render, run no label as script,
+open a node's page on click, and expand the ego view."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from graph.store import EmbeddedStore, ontology_files
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE.parent / "fixtures" / "views" / "sample-plan.trig"
+SHOTS = Path("/tmp/shots")
+BASE = "https://w3id.org/plangraph/id/"
+PLAN = BASE + "lg/999990/plan/dx-2024"
+XSS = PLAN + "/measure/99"
+XSS_LABEL = "<img src=x onerror=alert(1)>"
+XSS_TITLE = '<a href="javascript:alert(2)" onmouseover="alert(3)">href</a>'
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def _store() -> EmbeddedStore:
+    s = EmbeddedStore()
+    for f in ontology_files():
+        s.load_file(f)
+    s.load_file(FIXTURE)
+    # A hostile measure: its labels are markup that must stay text everywhere.
+    title = XSS_TITLE.replace('"', '\\"')
+    s.load_data(f"""
+        @prefix pg: <https://w3id.org/plangraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{XSS}> a pg:Measure ; pg:partOfPlan <{PLAN}> ; rdfs:label "{XSS_LABEL}"@ja , "{title}"@en ;
+            pg:parentElement <{PLAN}/policy/2> ; pg:supports <{BASE}lg/999990/plan/senryaku/goal/1> .
+        """, format="ttl", graph=BASE + "graph/test/xss")
+    return s
+
+
+@pytest.fixture(scope="module")
+def server():
+    from werkzeug.serving import make_server
+
+    from web import create_app
+
+    app = create_app(store=_store())
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that may only talk to the loopback server; it records blocked requests, dialogs, errors."""
+    ctx = browser.new_context(viewport={"width": 1300, "height": 900})
+    pg = ctx.new_page()
+    pg.blocked, pg.dialogs, pg.errors = [], [], []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            pg.blocked.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
+    yield pg
+    ctx.close()
+
+
+def _ready(pg):
+    pg.wait_for_selector("#network[data-ready='1']", timeout=10_000)
+
+
+def _node_point(pg, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates."""
+    return tuple(pg.evaluate("""(id) => {
+        const c = document.getElementById('network'); const net = c.pgNetwork;
+        const p = net.canvasToDOM(net.getPositions([id])[id]); const r = c.getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }""", node_id))
+
+
+def _more_nodes_than(pg, n: int) -> None:
+    pg.wait_for_function("(n) => Number(document.getElementById('network').getAttribute('data-nodes')) > n",
+                         arg=n, timeout=10_000)
+
+
+def test_alignment_view_renders_offline(server, page):
+    page.goto(server + "/views?plan=" + PLAN)
+    _ready(page)
+    assert page.locator("#network canvas").count() == 1
+    n = int(page.get_attribute("#network", "data-nodes"))
+    assert n > 10
+    assert page.blocked == [] and page.errors == []
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "views-alignment.png"), full_page=True)
+
+
+def test_hostile_label_runs_nothing(server, page):
+    page.goto(server + "/views/ego?depth=1&node=" + XSS)
+    _ready(page)
+    x, y = _node_point(page, XSS)
+    page.mouse.move(x, y)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    tip = page.locator("div.vis-tooltip")
+    assert XSS_LABEL in tip.inner_text()
+    assert tip.locator("img, a").count() == 0
+    # the node list shows the label as text too
+    assert page.locator("#node-list").get_by_text(XSS_LABEL).count() == 1
+    page.goto(server + "/views/ego?lang=en&depth=1&node=" + XSS)
+    _ready(page)
+    x, y = _node_point(page, XSS)
+    page.mouse.move(x, y)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    assert "href" in page.locator("div.vis-tooltip").inner_text()
+    page.mouse.move(x + 1, y + 1)
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], a[href^=\"javascript\"]').length") == 0
+    assert page.errors == [] and page.blocked == []
+
+
+def test_clicking_a_node_opens_its_page(server, page):
+    node = PLAN + "/measure/1"
+    page.goto(server + "/views?plan=" + PLAN)
+    _ready(page)
+    x, y = _node_point(page, node)
+    page.mouse.click(x, y)
+    page.wait_for_url("**/id/lg/999990/plan/dx-2024/measure/1", timeout=10_000)
+    assert urlparse(page.url).path == "/id/lg/999990/plan/dx-2024/measure/1"
+
+
+def test_ego_view_expands_on_click(server, page):
+    page.goto(server + "/views/ego?depth=1&node=" + PLAN + "/policy/1")
+    _ready(page)
+    before = int(page.get_attribute("#network", "data-nodes"))
+    goal = BASE + "lg/999990/plan/sogo/goal/1"
+    page.locator(f"#node-list button[data-node='{goal}']").click()
+    _more_nodes_than(page, before)
+    ids = page.evaluate("document.getElementById('network').pgNetwork.body.data.nodes.getIds()")
+    assert BASE + "lg/999990/plan/sogo" in ids  # the goal's upper plan came in
+    # click-to-expand on the canvas itself
+    page.check("#click-expands")
+    n = int(page.get_attribute("#network", "data-nodes"))
+    x, y = _node_point(page, BASE + "lg/999990/plan/sogo")
+    page.mouse.click(x, y)
+    _more_nodes_than(page, n)
+    assert page.url.startswith(server + "/views/ego")  # expanded, did not navigate
+    assert page.errors == [] and page.blocked == []
+    page.screenshot(path=str(SHOTS / "views-ego-expanded.png"), full_page=True)
