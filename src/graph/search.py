@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .labels import LANGUAGES, fetch_labels, internal_query, pick_label, short_iri
+from .vocab import OWL, PG_NS, RDFS
 from .store import Store
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ … ヶ; hiragana is 0x60 lower
@@ -42,6 +43,38 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).translate(_KATA_TO_HIRA).casefold()
     return " ".join(text.split())
+
+
+def _type_rank(type_iri: str | None) -> int:
+    """Which type to show for a hit: PlanGraph's own classes before generic ones."""
+    if type_iri is None:
+        return 3
+    if type_iri.startswith(PG_NS):
+        return 0
+    return 2 if type_iri.startswith((OWL, RDFS)) else 1
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _contains(key: str, word: str) -> bool:
+    """``word`` occurs in ``key``; a Latin word must start at a word start.
+
+    Japanese has no spaces, so Japanese text matches anywhere; but ``ict``
+    should find "ICT人材", not the middle of "conflict".
+
+    >>> _contains("ict人材の育成", "ict"), _contains("source conflict", "ict"), _contains("行政さーびす", "さーびす")
+    (True, False, True)
+    """
+    if not _is_word_char(word[0]):
+        return word in key
+    start = key.find(word)
+    while start != -1:
+        if start == 0 or not _is_word_char(key[start - 1]):
+            return True
+        start = key.find(word, start + 1)
+    return False
 
 
 @dataclass
@@ -71,15 +104,21 @@ class LabelIndex:
     def __init__(self, store: Store):
         self.size = len(store)
         rows = store.query(internal_query("search_labels")).rows
-        self.entries: list[_Entry] = []
+        entries: dict[tuple[str, str, str], _Entry] = {}
         self.labels: dict[str, list[tuple[str, str]]] = {}
         for s, label, typ in rows:
             if not isinstance(label, ox.Literal):
                 continue
             lang = label.language or ""
-            self.entries.append(_Entry(s.value, label.value, lang, normalize(label.value),
-                                       typ.value if isinstance(typ, ox.NamedNode) else None))
-            self.labels.setdefault(s.value, []).append((label.value, lang))
+            key = (s.value, label.value, lang)
+            type_iri = typ.value if isinstance(typ, ox.NamedNode) else None
+            entry = entries.get(key)
+            if entry is None:
+                entries[key] = _Entry(s.value, label.value, lang, normalize(label.value), type_iri)
+                self.labels.setdefault(s.value, []).append((label.value, lang))
+            elif _type_rank(type_iri) < _type_rank(entry.type):
+                entry.type = type_iri
+        self.entries = list(entries.values())
         types = {e.type for e in self.entries if e.type}
         self.type_labels = fetch_labels(store, types) if types else None
 
@@ -96,7 +135,7 @@ class LabelIndex:
         phrase = " ".join(words)
         best: dict[str, tuple[int, _Entry]] = {}
         for e in self.entries:
-            if not all(w in e.key for w in words):
+            if not all(_contains(e.key, w) for w in words):
                 continue
             score = 300 if e.key == phrase else 200 if e.key.startswith(phrase) else 100
             if e.lang == lang:

@@ -63,3 +63,18 @@ def test_index_rebuilt_after_the_store_changes(store):
 
 def test_normalize():
     assert normalize("ＡＢＣ　ｱｲｳ") == "abc あいう"
+
+
+def test_latin_words_match_at_word_starts_only(store):
+    store.load_data('<https://ex.org/c> <http://www.w3.org/2000/01/rdf-schema#label> "Source conflict"@en .',
+                    format="nt", graph="https://ex.org/g")
+    assert "https://ex.org/c" not in iris(search(store, "ict"))
+    assert iris(search(store, "confl")) == ["https://ex.org/c"]
+
+
+def test_plangraph_type_is_preferred_for_display(store):
+    theme = "https://w3id.org/plangraph/id/test/テーマ/テレワーク"
+    store.load_data(f'<{theme}> a <http://www.w3.org/2004/02/skos/core#Concept> .', format="nt",
+                    graph="https://ex.org/g")
+    hit = search(store, "テレワーク")[0]
+    assert hit.iri == theme and hit.type == "https://w3id.org/plangraph/ontology#BackgroundTheme"

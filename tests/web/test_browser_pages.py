@@ -81,7 +81,7 @@ class Watched:
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SHOTS / f"pages-{name}.png"), full_page=True)
 
 
 @pytest.fixture()
