@@ -74,7 +74,7 @@ def test_latin_words_match_at_word_starts_only(store):
 
 def test_plangraph_type_is_preferred_for_display(store):
     theme = "https://w3id.org/plangraph/id/test/テーマ/テレワーク"
-    store.load_data(f'<{theme}> a <http://www.w3.org/2004/02/skos/core#Concept> .', format="nt",
+    store.load_data(f'<{theme}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .', format="nt",
                     graph="https://ex.org/g")
     hit = search(store, "テレワーク")[0]
     assert hit.iri == theme and hit.type == "https://w3id.org/plangraph/ontology#BackgroundTheme"
