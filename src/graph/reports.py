@@ -1,0 +1,114 @@
+"""Alignment reports as rows: coverage matrix, gaps, orphans, explanations.
+
+A thin layer over :mod:`graph.alignment`: the analysis lives there; this
+module turns its answers into labelled rows that a page, a CSV file and a
+JSON document can all show the same way.
+
+>>> from graph.alignment import example_store
+>>> r = coverage_report(example_store())
+>>> r.header(lang="ja")[:2], [row["label"] for row in r.rows][:2]
+(['要素', '種類'], ['理念', '(1) 方針'])
+>>> [g["label"] for g in gaps_report(example_store())]
+['空白の目標']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import networkx as nx
+
+from . import alignment as al
+from .network import KIND_STYLE, kind_key, node_label
+from .store import Store
+
+#: Cell values of the coverage matrix and how a person reads them.
+CELL_TEXT = {"direct": {"ja": "◎ 直接", "en": "direct"}, "inherited": {"ja": "○ 上位要素から", "en": "inherited"}}
+
+
+def _graph(store: Store, plan: str | None) -> nx.DiGraph:
+    return al.alignment_graph(store, plan=plan)
+
+
+def _node(G: nx.DiGraph, n: str, lang: str) -> dict:
+    attrs = G.nodes[n] if n in G else {}
+    return {"iri": n, "label": node_label(attrs, lang) or n,
+            "kind": KIND_STYLE[kind_key(attrs.get("kind"))][lang], "plan": attrs.get("plan")}
+
+
+@dataclass
+class CoverageReport:
+    """Elements × goals with labels; ``cells`` hold ``"direct"``, ``"inherited"`` or ``None``."""
+
+    columns: list[dict]
+    rows: list[dict]
+    lang: str = "ja"
+
+    def header(self, lang: str | None = None) -> list[str]:
+        """Column headings for CSV and tables: element, kind, then one per goal."""
+        lang = lang or self.lang
+        first = ["要素", "種類"] if lang == "ja" else ["element", "kind"]
+        return first + [f"{c['upper']}: {c['label']}" if c.get("upper") else c["label"] for c in self.columns]
+
+    def to_json(self) -> dict:
+        """A JSON document: goals, elements and cells (IRIs kept, so machines can join)."""
+        return {"goals": self.columns, "elements": [{k: v for k, v in r.items() if k != "cells"} | {
+            "cells": dict(zip((c["iri"] for c in self.columns), r["cells"]))} for r in self.rows]}
+
+    def to_csv(self) -> bytes:
+        """CSV for spreadsheets (UTF-8 with BOM so Excel reads Japanese); formula-like cells neutralised."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow([_safe(h) for h in self.header()] + ["IRI"])
+        for r in self.rows:
+            w.writerow([_safe(r["label"]), _safe(r["kind"])]
+                       + [CELL_TEXT[c][self.lang] if c else "" for c in r["cells"]] + [r["iri"]])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _safe(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def coverage_report(store: Store, *, plan: str | None = None, lang: str = "ja") -> CoverageReport:
+    """The coverage matrix of one plan (or of everything) with labels in ``lang``."""
+    G = _graph(store, plan)
+    m = al.coverage_matrix(G)
+    columns = []
+    for g in m.columns:
+        col = _node(G, g, lang)
+        uppers = [v for _, v, r in G.out_edges(g, data="relation") if r == "goalOf"]
+        col["upper"] = node_label(G.nodes[uppers[0]], lang) if uppers else ""
+        columns.append(col)
+    rows = [_node(G, e, lang) | {"cells": cells} for e, cells in zip(m.rows, m.cells)]
+    return CoverageReport(columns, rows, lang)
+
+
+def gaps_report(store: Store, *, plan: str | None = None, lang: str = "ja") -> list[dict]:
+    """Upper-plan goals that nothing serves, each with the upper plan that states it."""
+    G = _graph(store, plan)
+    out = []
+    for g in al.gaps(G, plan=plan):
+        row = _node(G, g, lang)
+        uppers = [v for _, v, r in G.out_edges(g, data="relation") if r == "goalOf"]
+        row["upper"] = [_node(G, u, lang) for u in uppers]
+        out.append(row)
+    return out
+
+
+def orphans_report(store: Store, *, plan: str | None = None, lang: str = "ja",
+                   inherited: bool = True) -> list[dict]:
+    """Measures, policies (and other elements) that serve no goal, not even through a parent."""
+    G = _graph(store, plan)
+    return [_node(G, e, lang) for e in al.orphans(G, inherited=inherited)]
+
+
+def explain_report(store: Store, element: str, goal: str, *, lang: str = "ja") -> dict:
+    """Why ``element`` serves ``goal``: each path as labelled steps (empty list: it does not)."""
+    G = _graph(store, None)
+    paths = [[{"from": _node(G, s, lang), "relation": r, "to": _node(G, t, lang)} for s, r, t in path]
+             for path in al.explain(G, element, goal)]
+    return {"element": _node(G, element, lang), "goal": _node(G, goal, lang), "paths": paths}

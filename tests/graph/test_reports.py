@@ -1,0 +1,85 @@
+"""Coverage, gaps, orphans and explanations on the synthetic fixture, whose answers are known by construction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from graph import reports as rp
+from graph.store import EmbeddedStore
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "views" / "sample-plan.trig"
+BASE = "https://w3id.org/plangraph/id/lg/999990/plan/"
+PLAN = BASE + "dx-2024"
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = EmbeddedStore()
+    s.load_file(FIXTURE)
+    return s
+
+
+def test_gaps_are_the_unserved_goal(store):
+    gaps = rp.gaps_report(store, plan=PLAN)
+    assert [(g["label"], [u["label"] for u in g["upper"]]) for g in gaps] == [("2 未着手の目標", ["見本市成長戦略"])]
+
+
+def test_orphans_inherited_and_own(store):
+    assert [o["label"] for o in rp.orphans_report(store, plan=PLAN)] == ["5 どこにも属さない施策"]
+    own = {o["label"] for o in rp.orphans_report(store, plan=PLAN, inherited=False)}
+    assert own == {"4 孤立した施策", "5 どこにも属さない施策"}
+    assert all(o["kind"] == "施策" for o in rp.orphans_report(store, plan=PLAN))
+
+
+def test_coverage_matrix_cells(store):
+    r = rp.coverage_report(store, plan=PLAN)
+    goal = {c["label"]: i for i, c in enumerate(r.columns)}
+    cell = {row["label"]: row["cells"] for row in r.rows}
+    sumi = goal["1 住み続けたいまち"]
+    assert cell["1 オンライン申請の拡大"][sumi] == "direct"
+    assert cell["(2) 行政サービスのデジタル化"][sumi] == "inherited"  # through the philosophy
+    assert cell["4 孤立した施策"][goal["1 働きやすい市役所"]] == "inherited"  # through policy (3)
+    assert all(c is None for c in cell["5 どこにも属さない施策"])
+    assert all(row["cells"][goal["2 未着手の目標"]] is None for row in r.rows)
+    assert [row["label"] for row in r.rows][0] == "便利で安心な見本市"  # philosophy first
+
+
+def test_coverage_csv_and_json(store):
+    r = rp.coverage_report(store, plan=PLAN)
+    data = r.to_csv()
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["要素", "種類"] and "見本市総合計画: 1 住み続けたいまち" in rows[0]
+    measure1 = next(x for x in rows if x[0] == "1 オンライン申請の拡大")
+    assert measure1[rows[0].index("見本市総合計画: 1 住み続けたいまち")] == "◎ 直接"
+    j = r.to_json()
+    m1 = next(e for e in j["elements"] if e["iri"] == PLAN + "/measure/1")
+    assert m1["cells"][BASE + "sogo/goal/1"] == "direct"
+    assert len(j["goals"]) == 4
+
+
+def test_csv_neutralises_formula_labels():
+    s = EmbeddedStore()
+    s.load_data(f"""@prefix pg: <https://w3id.org/plangraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{BASE}x> a pg:SectorPlan . <{BASE}x/m> a pg:Measure ; pg:partOfPlan <{BASE}x> ;
+        rdfs:label "=HYPERLINK(\\"http://evil\\")"@ja .""", format="ttl", graph="https://ex.org/g")
+    text = rp.coverage_report(s).to_csv().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_explain_paths(store):
+    e = rp.explain_report(store, PLAN + "/measure/3", BASE + "senryaku/goal/1")
+    assert [[(s["from"]["label"], s["relation"], s["to"]["label"]) for s in p] for p in e["paths"]] == [
+        [("3 窓口のキャッシュレス化", "supports", "1 選ばれる都市")],
+        [("3 窓口のキャッシュレス化", "parentElement", "(2) 行政サービスのデジタル化"),
+         ("(2) 行政サービスのデジタル化", "supports", "1 選ばれる都市")]]
+    assert rp.explain_report(store, PLAN + "/measure/5", BASE + "sogo/goal/1")["paths"] == []
+
+
+def test_labels_in_english(store):
+    gaps = rp.gaps_report(store, plan=PLAN, lang="en")
+    assert gaps[0]["label"] == "2 An unserved goal" and gaps[0]["kind"] == "Upper-plan goal"
