@@ -87,6 +87,8 @@ class EntityView:
     properties: list[PropertyGroup] = field(default_factory=list)
     inverse: list[PropertyGroup] = field(default_factory=list)
     is_graph: bool = False
+    statements: list[tuple[Value, Value, Value]] = field(default_factory=list)  # when it names a graph
+    statements_truncated: bool = False
 
 
 def _value(term, book: LabelBook, lang: str) -> Value:
@@ -134,10 +136,12 @@ def _group(rows, book: LabelBook, lang: str) -> list[PropertyGroup]:
     return out
 
 
-def describe(store: Store, iri: str, lang: str = "ja") -> EntityView:
+def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 500) -> EntityView:
     """Everything the store says about ``iri`` and points at it, with provenance, for a page.
 
     Labels come out in ``lang`` with fallback (ja → en → untagged → any).
+    When ``iri`` names a graph (a ``pg:Assertion``), its first
+    ``max_statements`` statements come too: what that source sentence says.
     Raises :class:`~graph.errors.NotFound` for a string that is not an IRI.
     """
     try:
@@ -147,9 +151,14 @@ def describe(store: Store, iri: str, lang: str = "ja") -> EntityView:
     out_rows = store.query(internal_query("describe_out"), substitutions={"s": node}).rows
     in_rows = store.query(internal_query("describe_in"), substitutions={"o": node}).rows
     is_graph = bool(store.query(internal_query("is_graph"), substitutions={"g": node}).value)
+    graph_rows = []
+    truncated = False
+    if is_graph:
+        result = store.query(internal_query("graph_triples"), substitutions={"g": node}, max_rows=max_statements)
+        graph_rows, truncated = [row[1:] for row in result.rows], result.truncated
 
     mentioned = {iri}
-    for row in list(out_rows) + list(in_rows):
+    for row in list(out_rows) + list(in_rows) + graph_rows:
         for term in row:
             if isinstance(term, ox.NamedNode):
                 mentioned.add(term.value)
@@ -170,6 +179,8 @@ def describe(store: Store, iri: str, lang: str = "ja") -> EntityView:
         label=book.label(iri, lang) or short_iri(iri),
         labels=book.all_labels(iri),
         types=types, properties=properties, inverse=inverse, is_graph=is_graph,
+        statements=[tuple(_value(term, book, lang) for term in row) for row in graph_rows],
+        statements_truncated=truncated,
     )
 
 

@@ -96,3 +96,11 @@ def test_describe_rdf_has_outgoing_and_incoming_triples(store):
     assert (PLAN, PG + "backgroundTheme", THEME) in triples
     with pytest.raises(NotFound):
         describe_rdf(store, ID + "nothing", "turtle")
+
+
+def test_assertion_graph_lists_its_statements(store):
+    view = describe(store, PLAN + "/prov/measure-1", "ja")
+    assert view.is_graph and not view.statements_truncated
+    rows = {(s.label, p.value, o.label or o.value) for s, p, o in view.statements}
+    assert ("ギョウセイ手続のオンライン化", PG + "parentElement", "上質な行政サービス") in rows
+    assert describe(store, PLAN + "/prov/measure-1", "ja", max_statements=2).statements_truncated

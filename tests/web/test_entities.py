@@ -168,3 +168,9 @@ def test_configured_base_iri_maps_id_paths():
     assert 'href="/id/lg/111007/plan/digital-2021"' in body
     got = triples(c.get("/id/" + quote(THEME_PATH) + ".nt"), ox.RdfFormat.N_TRIPLES)
     assert (base + THEME_PATH, "http://www.w3.org/2004/02/skos/core#prefLabel", "テレワーク") in got
+
+
+def test_assertion_graph_page_lists_its_statements(client):
+    body = text(client.get("/id/lg/111007/plan/digital-2021/prov/measure-1"))
+    assert "このグラフに含まれる文" in body
+    assert re.search(r'<table class="results-table statements">.*ギョウセイ手続のオンライン化.*上質な行政サービス', body, re.S)
