@@ -1,0 +1,497 @@
+"""The killable query runner: every endpoint query runs in a worker process.
+
+A Python thread cannot be stopped, and pyoxigraph evaluates a query in Rust
+without returning to Python, so the only reliable way to enforce a deadline
+on a hostile query (a cartesian product over 10⁸ rows) is to run it in a
+process and ``SIGKILL`` that process when the deadline passes.
+
+Processes::
+
+    web app (threads) ── socket ─► zygote (a fresh interpreter, single-threaded)
+         │                          │ holds a copy of the store
+         │                          │ os.fork() on request
+         └──── Pipe (fd passed) ──► worker, worker, …  (one query at a time each)
+
+* The **zygote** is a fresh interpreter (``python -c``, not a fork of the
+  app): it never inherits the web app's threads or locks, so forking from it
+  is safe. It loads an
+  N-Quads dump of the in-memory store (or, for ``store_path``, lets each
+  worker open the folder read-only), imports pyoxigraph and builds rdflib's
+  SPARQL grammar once. A fork then costs a few milliseconds and shares the
+  store's memory copy-on-write.
+* A **worker** runs :func:`graph.sandbox.inspect_query` and the query, stops
+  reading at ``max_rows`` + 1 (``truncated``), and sends back the same result
+  objects as :meth:`graph.store.Store.query` (pyoxigraph terms pickle).
+* ``query_workers`` workers are kept warm. When all are busy a **burst**
+  worker is forked on demand (up to twice as many, at least two extra), so
+  while one query burns its deadline, ``ASK {}`` from another client still
+  answers at once. Past that bound, requests queue; the wait counts against
+  their own deadline.
+* At the deadline the worker is killed and :class:`~graph.errors.QueryTimeout` raised (HTTP 503).
+* **Writes** go to the main store in this process (:meth:`QueryExecutor.update`,
+  :meth:`QueryExecutor.write`); then the zygote reloads and every worker
+  forked before the write is retired, so the next query sees the change.
+* A **remote** store (``store_url``) needs no processes: its HTTP timeout is
+  the deadline, and the inspection runs here.
+
+``QueryExecutor.query`` has the signature of ``Store.query``, so code that
+only reads (named queries, pages) can take either.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
+from typing import Any, Callable, Mapping, Sequence
+
+from . import errors, netguard, sandbox
+from .errors import PlanGraphError, QueryTimeout, StoreError
+from .settings import Settings
+from .store import EmbeddedStore, QueryResult, Store, Term
+
+log = logging.getLogger(__name__)
+
+#: How long the app waits for the zygote to start and load the data (not a query deadline).
+STARTUP_TIMEOUT_S = 120.0
+
+
+# --- the child processes --------------------------------------------------------
+
+def _encode_error(exc: BaseException) -> tuple:
+    if isinstance(exc, PlanGraphError):
+        return ("error", type(exc).__name__, exc.message, exc.title, exc.status)
+    # Never echo raw exception text to the client; the worker's stderr keeps it.
+    log.error("query worker: unexpected %s: %s", type(exc).__name__, exc)
+    return ("error", "StoreError", "the query failed inside the query worker", "Store error", 500)
+
+
+def _decode_error(msg: tuple) -> PlanGraphError:
+    _, name, message, title, status = msg
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, PlanGraphError)):
+        cls = StoreError
+    exc = cls.__new__(cls)
+    PlanGraphError.__init__(exc, message, title=title, status=status)
+    return exc
+
+
+def _open_worker_store(source: tuple) -> EmbeddedStore:
+    kind = source[0]
+    if kind == "path":
+        return EmbeddedStore(source[1], read_only=True, base_iri=source[2])
+    raise StoreError(f"unknown store source {kind!r}")
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the zygote dies, even mid-query (best effort)."""
+    try:
+        import ctypes  # noqa: PLC0415
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple) -> None:
+    """Serve queries one at a time until the app closes the pipe."""
+    zygote = os.getppid()
+    _die_with_parent()
+
+    def watchdog() -> None:  # the zygote died: nobody would ever kill us
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != zygote:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    if store is None:
+        store = _open_worker_store(source)
+    graphs = store.graphs
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        sparql, kwargs, inspect = job
+        try:
+            if inspect:
+                sandbox.inspect_query(sparql, graphs=graphs)
+            reply: tuple = ("ok", store.query(sparql, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 — everything goes back as an error shape
+            reply = _encode_error(exc)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+def zygote_entry(fd: int) -> None:
+    """Entry point of the zygote process (started by :meth:`QueryExecutor._start_zygote`)."""
+    _zygote_main(Connection(fd))
+
+
+def _zygote_main(conn: Connection) -> None:
+    """The zygote: hold the store, fork workers on request, reload after writes."""
+    netguard.install()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in `plangraph serve` is the app's to handle
+    tag, source = conn.recv()
+    sandbox.warm_up()
+    store = _zygote_store(source)
+    children: set[int] = set()
+    conn.send(("ready", os.getpid()))
+    while True:
+        _reap(children)
+        if not conn.poll(1.0):
+            continue
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            break
+        if msg is None or msg[0] == "exit":
+            break
+        if msg[0] == "reload":
+            source = msg[1]
+            store = _zygote_store(source)
+            conn.send(("reloaded",))
+        elif msg[0] == "spawn":
+            parent_end, child_end = mp.Pipe(duplex=True)
+            pid = os.fork()
+            if pid == 0:  # the worker
+                code = 0
+                try:
+                    conn.close()
+                    parent_end.close()
+                    _worker_loop(child_end, store, source)
+                except BaseException:  # noqa: BLE001
+                    code = 1
+                os._exit(code)  # never run the zygote's atexit handlers in a worker
+            children.add(pid)
+            conn.send(("spawned", pid))
+            send_handle(conn, parent_end.fileno(), msg[1])
+            parent_end.close()
+            child_end.close()
+    for pid in children:  # the app went away: take the workers with us
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _reap(children)
+
+
+def _zygote_store(source: tuple) -> EmbeddedStore | None:
+    if source[0] == "dump":
+        import pyoxigraph as ox  # noqa: PLC0415
+
+        store = EmbeddedStore(base_iri=source[2])
+        store.raw.load(source[1], format=ox.RdfFormat.N_QUADS)
+        return store
+    return None  # "path": each worker opens the folder itself, after the fork
+
+
+def _reap(children: set[int]) -> None:
+    for pid in list(children):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            children.discard(pid)
+
+
+# --- the app side ---------------------------------------------------------------
+
+@dataclass
+class _Worker:
+    pid: int
+    conn: Connection
+    generation: int
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.conn.close()
+
+    def retire(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+
+
+class QueryExecutor:
+    """Run read queries under a deadline and a row cap, in killable worker processes.
+
+    Build one per app (``create_app`` does) and :meth:`close` it at exit.
+    Processes start on the first query.
+    """
+
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self.timeout_s = settings.query_timeout_ms / 1000.0
+        self.max_rows = settings.max_rows
+        self.warm = max(1, settings.query_workers)
+        self.max_workers = self.warm + max(2, self.warm)
+        self._isolated = isinstance(store, EmbeddedStore)
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._total = 0
+        self._generation = 0
+        self._zygote_lock = threading.Lock()  # one conversation with the zygote at a time
+        self._write_lock = threading.Lock()
+        self._zygote: subprocess.Popen | None = None
+        self._zconn: Connection | None = None
+        self._closed = False
+        self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [None])
+
+    # public API --------------------------------------------------------------
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Inspect and run a read query; same arguments and results as ``Store.query``.
+
+        ``max_rows`` defaults to the ``max_rows`` setting and ``timeout`` (seconds)
+        to ``query_timeout_ms``. Raises QuerySyntaxError / QueryForbidden (400),
+        QueryTimeout (503) or StoreError.
+        """
+        kwargs = {"substitutions": dict(substitutions) if substitutions else None,
+                  "default_graph": list(default_graph) if default_graph else None,
+                  "named_graphs": list(named_graphs) if named_graphs else None,
+                  "max_rows": self.max_rows if max_rows is None else max_rows}
+        timeout = self.timeout_s if timeout is None else timeout
+        if not self._isolated:  # a remote store: its own HTTP timeout is the deadline
+            sandbox.inspect_query(sparql, graphs=self.store.graphs)
+            return self.store.query(sparql, **kwargs)
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            worker.conn.send((sparql, kwargs, True))
+            remaining = deadline - time.monotonic()
+            if not worker.conn.poll(max(0.0, remaining)):
+                self._discard(worker, kill=True)
+                worker = None
+                raise QueryTimeout(
+                    f"the query did not finish within its deadline of {timeout:g} s and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline")
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if worker is not None:
+                self._discard(worker, kill=True)
+                worker = None
+            raise StoreError("the query worker stopped unexpectedly (out of memory?)") from None
+        finally:
+            if worker is not None:
+                self._release(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        raise _decode_error(reply)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update on the main store (caller checked the token), then refresh workers.
+
+        ``LOAD`` and ``SERVICE`` are refused even here (:func:`graph.sandbox.inspect_update`).
+        """
+        sandbox.inspect_update(sparql)
+        self.write(lambda store: store.update(sparql))
+
+    def write(self, change: Callable[[Store], Any]) -> Any:
+        """Apply ``change(store)`` to the main store, then make the workers see it."""
+        with self._write_lock:
+            result = change(self.store)
+            flush = getattr(self.store, "flush", None)
+            if flush:
+                flush()
+            self.refresh()
+        return result
+
+    def refresh(self) -> None:
+        """Retire every worker forked before now; reload the zygote's copy of the store."""
+        if not self._isolated:
+            return
+        with self._zygote_lock:
+            with self._cond:
+                self._generation += 1
+                stale, self._idle[:] = list(self._idle), []
+                self._total -= len(stale)
+                self._cond.notify_all()
+            for w in stale:
+                w.retire()
+            if self._zconn is not None:
+                try:
+                    self._zconn.send(("reload", self._source()))
+                    self._expect("reloaded")
+                except (EOFError, OSError):
+                    self._stop_zygote()
+
+    def close(self) -> None:
+        """Stop the zygote and every worker."""
+        self._closed = True
+        with self._zygote_lock:
+            with self._cond:
+                idle, self._idle[:] = list(self._idle), []
+            for w in idle:
+                w.kill()
+            self._stop_zygote()
+
+    def start(self) -> None:
+        """Start the processes and the warm workers now (``plangraph serve``), not on the first query."""
+        if not self._isolated:
+            return
+        workers = [self._acquire(time.monotonic() + STARTUP_TIMEOUT_S) for _ in range(self.warm)]
+        for w in workers:
+            self._release(w)
+
+    def stats(self) -> dict:
+        """Counts for the health check and the tests."""
+        with self._cond:
+            return {"idle": len(self._idle), "total": self._total, "generation": self._generation,
+                    "warm": self.warm, "max": self.max_workers}
+
+    # the pool ------------------------------------------------------------------
+    def _acquire(self, deadline: float) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreError("the query executor is closed")
+                while self._idle:
+                    w = self._idle.pop()
+                    if w.generation == self._generation:
+                        return w
+                    self._total -= 1
+                    w.retire()
+                if self._total < self.max_workers:
+                    self._total += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryTimeout("every query worker is busy and the deadline passed while waiting; "
+                                       "try again shortly")
+                self._cond.wait(remaining)
+        try:
+            return self._spawn()
+        except BaseException:
+            with self._cond:
+                self._total -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            keep = (worker.generation == self._generation and not self._closed
+                    and len(self._idle) < self.warm)
+            if keep:
+                self._idle.append(worker)
+            else:
+                self._total -= 1
+            self._cond.notify()
+        if not keep:  # a burst worker, or one forked before a write
+            worker.retire()
+
+    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+        worker.kill() if kill else worker.retire()
+        with self._cond:
+            self._total -= 1
+            self._cond.notify()
+
+    def _spawn(self) -> _Worker:
+        with self._zygote_lock:
+            for attempt in (1, 2):
+                if self._zconn is None:
+                    self._start_zygote()
+                try:
+                    self._zconn.send(("spawn", os.getpid()))
+                    pid = self._expect("spawned")[1]
+                    fd = recv_handle(self._zconn)
+                    return _Worker(pid, Connection(fd), self._generation)
+                except (EOFError, OSError) as exc:
+                    self._stop_zygote()  # it died (killed, out of memory): start a new one once
+                    if attempt == 2:
+                        raise StoreError("cannot start a query worker") from exc
+        raise AssertionError("unreachable")
+
+    # the zygote ----------------------------------------------------------------
+    def _source(self) -> tuple:
+        store = self.store
+        if store.path is not None:
+            return ("path", str(store.path), store.base_iri)
+        import pyoxigraph as ox  # noqa: PLC0415
+
+        return ("dump", store.raw.dump(format=ox.RdfFormat.N_QUADS), store.base_iri)
+
+    def _start_zygote(self) -> None:
+        # A plain subprocess, not multiprocessing's "spawn": that one re-imports
+        # the caller's __main__ (a script without a main guard would start twice).
+        ours, theirs = socket.socketpair()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", f"from graph.executor import zygote_entry; zygote_entry({theirs.fileno()})"],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
+        theirs.close()
+        conn = Connection(ours.detach())
+        self._zygote, self._zconn = proc, conn
+        self._finalizer.detach()
+        self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [proc])
+        try:
+            conn.send(("load", self._source()))
+            if not conn.poll(STARTUP_TIMEOUT_S):
+                raise OSError("timeout")
+            self._expect("ready")
+        except (EOFError, OSError):
+            self._stop_zygote()
+            raise StoreError("the query process did not start") from None
+
+    def _expect(self, tag: str) -> tuple:
+        msg = self._zconn.recv()
+        if not (isinstance(msg, tuple) and msg and msg[0] == tag):
+            raise OSError(f"unexpected reply from the query process: {msg!r:.80}")
+        return msg
+
+    def _stop_zygote(self) -> None:
+        if self._zconn is not None:
+            try:
+                self._zconn.send(("exit",))
+            except (OSError, ValueError):
+                pass
+            self._zconn.close()
+        if self._zygote is not None:
+            try:
+                self._zygote.wait(2)
+            except subprocess.TimeoutExpired:
+                self._zygote.kill()
+                self._zygote.wait(2)
+        self._zygote, self._zconn = None, None
+
+    @staticmethod
+    def _shutdown(idle: list, procs: list) -> None:
+        for w in list(idle):
+            w.kill()
+        for p in procs:
+            if p is not None and p.poll() is None:
+                p.kill()
+
+
+def open_executor(store: Store, settings: Settings) -> QueryExecutor:
+    """The executor the web app uses for every endpoint query (processes start lazily)."""
+    return QueryExecutor(store, settings)

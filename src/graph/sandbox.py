@@ -1,0 +1,205 @@
+"""What a public query may do: inspect the parsed query before it runs.
+
+The endpoint is public and pyoxigraph does what a query says: ``SERVICE``
+and ``LOAD`` make it open HTTP connections from Rust code (measured: a
+``SERVICE <http://127.0.0.1:…>`` reaches a listener), which the Python-level
+:mod:`graph.netguard` cannot see. So every query is checked here first, on
+its parse tree, never by a regular expression (a regex is fooled by
+comments, strings, escapes and prefixed names):
+
+* the text is parsed with rdflib's SPARQL 1.1 grammar
+  (:mod:`rdflib.plugins.sparql.parser`); what it cannot parse is refused
+  with the parser's message — a query we cannot inspect does not run;
+* an update (``INSERT``, ``LOAD``, ``DROP`` …) sent as a query is refused;
+* any ``SERVICE`` anywhere (nested in ``EXISTS``, ``OPTIONAL``, sub-selects) is refused;
+* ``FROM`` / ``FROM NAMED`` must name graphs of this store (prefixed names and
+  ``BASE`` are resolved first, so ``FROM <file:///etc/passwd>`` is caught however written).
+
+For updates (only with the write token) ``LOAD`` and ``SERVICE`` are refused too:
+the token holder may change the data, not make the server fetch URLs.
+
+Uploads (Graph Store Protocol) pass :func:`check_upload`: RDF/XML with a
+``DOCTYPE`` is refused, because pyoxigraph expands internal DTD entities
+(measured), the door to "billion laughs" and entity tricks.
+
+The query worker (:mod:`graph.executor`) calls :func:`inspect_query` inside
+its killable process, so even a pathological parse is bounded by the deadline;
+the web layer caps the query length first.
+
+>>> inspect_query("ASK {}", graphs=[]).kind
+'ask'
+>>> inspect_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", graphs=[])
+Traceback (most recent call last):
+...
+graph.errors.QueryForbidden: SERVICE is not allowed: queries on this endpoint cannot reach other servers
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Collection, Iterator, Union
+
+from .errors import InputError, QueryForbidden, QuerySyntaxError
+
+GraphSource = Union[Collection[str], Callable[[], Collection[str]]]
+
+_QUERY_KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct",
+                "DescribeQuery": "describe"}
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What inspection learned: the query form and the graphs its dataset clause names."""
+
+    kind: str
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+
+def _parser():
+    # Imported on first use: pyparsing's grammar costs ~0.2 s to build; the
+    # query workers import it once before they fork.
+    from rdflib.plugins.sparql import parser  # noqa: PLC0415
+
+    return parser
+
+
+def warm_up() -> None:
+    """Build the SPARQL grammar now (worker start), not during the first query's deadline."""
+    _parser().parseQuery("ASK {}")
+
+
+def _message(exc: Exception) -> str:
+    """pyparsing's message, one line, without the Python exception repr."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:500]
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of an rdflib parse tree (CompValue is a dict; ParseResults a list)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, dict):
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
+            stack.extend(list(n))
+
+
+def _name(node: Any) -> str | None:
+    return getattr(node, "name", None) if isinstance(node, dict) else None
+
+
+def _field(node: Any, key: str) -> Any:
+    # Not CompValue.get: it returns the key itself when the field is missing.
+    return dict.get(node, key) if isinstance(node, dict) else None
+
+
+def _refuse_remote(tree: Any) -> None:
+    for n in _walk(tree):
+        name = _name(n)
+        if name == "ServiceGraphPattern":
+            raise QueryForbidden("SERVICE is not allowed: queries on this endpoint cannot reach other servers")
+        if name == "Load":
+            raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs")
+
+
+def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
+    """Parse a read query and refuse anything that could reach the network or the disk.
+
+    ``graphs`` is the store's named graphs (or a function returning them,
+    called only when the query has a dataset clause). Raises
+    :class:`QuerySyntaxError` with the parser's message, or
+    :class:`QueryForbidden` naming what is not allowed.
+
+    >>> inspect_query("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }", graphs=["https://ex.org/g"])
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs)
+    """
+    parser = _parser()
+    try:
+        tree = parser.parseQuery(sparql)
+    except Exception as exc:  # noqa: BLE001 — pyparsing raises several types; the message is the parser's
+        if _is_update(parser, sparql):
+            raise QueryForbidden("this is a SPARQL Update; the query endpoint is read-only "
+                                 "(updates go to /sparql/update with the write token)") from None
+        raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+    prologue, query = tree[0], tree[1]
+    kind = _QUERY_KINDS.get(_name(query) or "", "select")
+    _refuse_remote(query)
+    dataset = _field(query, "datasetClause") or []
+    if not dataset:
+        return QueryInfo(kind)
+    resolve = _resolver(prologue)
+    known = set(graphs() if callable(graphs) else graphs)
+    defaults, named = [], []
+    for clause in dataset:
+        is_named = _field(clause, "named") is not None
+        iri = resolve(_field(clause, "named") if is_named else _field(clause, "default"))
+        if iri not in known:
+            word = "FROM NAMED" if is_named else "FROM"
+            raise QueryForbidden(f"{word} <{iri}>: not a graph of this store "
+                                 "(FROM and FROM NAMED may only name the store's own graphs)")
+        (named if is_named else defaults).append(iri)
+    return QueryInfo(kind, tuple(defaults), tuple(named))
+
+
+def inspect_update(sparql: str) -> None:
+    """Parse an update (token holders only) and refuse ``LOAD`` and ``SERVICE``.
+
+    >>> inspect_update("INSERT DATA { <https://ex.org/a> <https://ex.org/p> 1 }")
+    >>> inspect_update("LOAD <http://127.0.0.1:9/x.ttl>")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryForbidden: LOAD is not allowed: PlanGraph does not fetch data from URLs
+    """
+    try:
+        tree = _parser().parseUpdate(sparql)
+    except Exception as exc:  # noqa: BLE001 — see inspect_query
+        raise QuerySyntaxError(f"malformed update: {_message(exc)}") from None
+    _refuse_remote(tree)
+
+
+def _is_update(parser, sparql: str) -> bool:
+    try:
+        parser.parseUpdate(sparql)
+    except Exception:  # noqa: BLE001 — only asking "does it parse as an update?"
+        return False
+    return True
+
+
+def _resolver(prologue: Any) -> Callable[[Any], str]:
+    """Resolve prefixed names and relative IRIs in the dataset clause as the query would."""
+    from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
+
+    try:
+        pro = translatePrologue(prologue, None)
+    except Exception as exc:  # noqa: BLE001 — unknown prefix and friends
+        raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+
+    def resolve(term: Any) -> str:
+        try:
+            return str(pro.absolutize(term))
+        except Exception as exc:  # noqa: BLE001
+            raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+
+    return resolve
+
+
+def check_upload(data: bytes, media_type: str) -> None:
+    """Refuse uploads that would make the RDF parser do more than parse.
+
+    XML bodies (RDF/XML, or anything that looks like XML) with a ``DOCTYPE``
+    are refused before parsing. Raises :class:`InputError` (400).
+
+    >>> check_upload(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', "application/rdf+xml")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: upload: XML with a DOCTYPE is not accepted (DTDs and entities are disabled)
+    """
+    head = data.lstrip()[:1].decode("latin-1") if data else ""
+    looks_xml = "xml" in media_type.lower() or head == "<"
+    if looks_xml and b"<!doctype" in data.lower():
+        raise InputError("XML with a DOCTYPE is not accepted (DTDs and entities are disabled)", source="upload")
