@@ -16,7 +16,7 @@ from graph.settings import Settings, load_settings
 from graph.store import Store, open_store
 
 #: Blueprints, each one concern, registered in this order. Each module exposes ``bp``.
-BLUEPRINTS: tuple[str, ...] = ("i18n", "pages", "entities", "datasets", "search", "figures", "imports", "views")
+BLUEPRINTS: tuple[str, ...] = ("i18n", "pages", "entities", "datasets", "search", "figures", "imports", "views", "reports")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None = None) -> Flask:
