@@ -115,6 +115,8 @@
     if (nameInput.value) { textarea.disabled = true; }
     else { nameInput.disabled = true; }
   });
+  // Coming back through the history must not leave a field disabled by the submit handler.
+  window.addEventListener("pageshow", function () { textarea.disabled = false; nameInput.disabled = false; });
   textarea.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); submit(); }
   });
