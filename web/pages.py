@@ -25,7 +25,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from graph.errors import ParameterError, PlanGraphError
 from graph.labels import fetch_labels
-from graph.queries import NamedQuery, get_query, list_queries, run_named
+from graph.queries import NamedQuery, bind, get_query, list_queries
 from graph.results import serialize_result
 from graph.store import AskResult, GraphResult, QueryResult, SelectResult
 from graph.vocab import PREFIXES
@@ -66,8 +66,14 @@ def run_text(sparql: str, *, max_rows: int) -> QueryResult:
 
 
 def run_named_query(name: str, params: dict[str, str], *, max_rows: int) -> QueryResult:
-    """Run a named query with request parameters (on the executor when there is one)."""
-    return run_named(_runner() or get_store(), name, params, max_rows=max_rows)
+    """Run a named query with request parameters (on the executor when there is one).
+
+    Parameters are bound here against the app's ``base_iri``, so defaults
+    follow a configured base IRI whichever runner executes the query.
+    """
+    query = get_query(name)
+    bindings = bind(query, params, base_iri=get_settings().base_iri)
+    return (_runner() or get_store()).query(query.text, substitutions=bindings, max_rows=max_rows)
 
 
 def prefix_block() -> str:
