@@ -91,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "query.named": {"ja": "定型クエリから選ぶ", "en": "Start from a named query"},
     "query.named_none": {"ja": "（自由記述）", "en": "(free text)"},
     "query.load": {"ja": "読み込む", "en": "Load"},
+    "query.all_named": {"ja": "定型クエリの一覧と説明", "en": "All named queries with descriptions"},
     "query.params": {"ja": "パラメータ", "en": "Parameters"},
     "query.results": {"ja": "結果", "en": "Results"},
     "query.rows": {"ja": "{n} 行", "en": "{n} row(s)"},

@@ -219,7 +219,7 @@ def query_page():
         except PlanGraphError as exc:
             error = exc
         permalink = url_for("pages.query_page", query=text)
-        downloads = {f: "/sparql?" + urlencode({"query": text, "format": f}) for f in ("csv", "json")}
+        downloads = {f: "/sparql?" + urlencode({"query": text, "format": f}) for f in ("csv", "json", "turtle")}
     else:
         text, permalink, downloads = prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n", None, {}
     queries = list_queries()

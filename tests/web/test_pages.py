@@ -221,3 +221,10 @@ def test_named_query_csv_real_answer(client):
     rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
     assert "上質な行政経営" in {r["elementLabel"] for r in rows}
     assert resp.headers["Content-Disposition"] == 'attachment; filename="plan-structure.csv"'
+
+
+def test_construct_result_is_a_triple_table_with_turtle_download(client):
+    q = f"CONSTRUCT {{ <{PLAN}/policy/3> ?p ?o }} WHERE {{ <{PLAN}/policy/3> ?p ?o }}"
+    body = html(client.get("/query", query_string={"query": q}))
+    assert "<th scope=\"col\">predicate</th>" in body and "上質な行政経営" in body
+    assert "format=turtle" in body and "format=csv" not in body
