@@ -25,12 +25,14 @@ iteratively in pyoxigraph; they are not a crash risk.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pyoxigraph as ox
 
 from .errors import ParseError
+from .vocab import XSD
 
 #: Deepest JSON nesting accepted (a JSON-LD export of ours nests about 6 deep).
 MAX_JSON_DEPTH = 100
@@ -122,3 +124,56 @@ def parse_quads(data: bytes | str, fmt: ox.RdfFormat, source: str = "<data>") ->
         return list(ox.parse(data, format=fmt, rename_blank_nodes=True))
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise parse_error(exc, source) from None
+
+
+# --- literal lexical forms -------------------------------------------------------
+# pyoxigraph and rdflib both accept "2021-13-45"^^xsd:date silently; validation asks here.
+
+def _date_ok(y: str, m: str, d: str) -> bool:
+    try:
+        dt.date(max(int(y), 1) if len(y) <= 4 else 2000, int(m), int(d))  # beyond year 9999: check month/day
+        return True
+    except ValueError:
+        return False
+
+
+_TZ = r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)?"
+_LEXICAL = {
+    "date": re.compile(rf"-?(\d{{4,}})-(\d\d)-(\d\d){_TZ}"),
+    "dateTime": re.compile(rf"-?(\d{{4,}})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?{_TZ}"
+                           rf"|-?(\d{{4,}})-(\d\d)-(\d\d)T24:00:00(\.0+)?{_TZ}"),
+    "time": re.compile(rf"(([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?|24:00:00(\.0+)?){_TZ}"),
+    "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
+    "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TZ}"),
+    "integer": re.compile(r"[+-]?\d+"),
+    "nonNegativeInteger": re.compile(r"\+?\d+|-0+"),
+    "positiveInteger": re.compile(r"\+?0*[1-9]\d*"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "double": re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN"),
+    "float": re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN"),
+    "boolean": re.compile(r"true|false|1|0"),
+    "duration": re.compile(r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"),
+}
+
+
+def literal_ok(lit: ox.Literal) -> bool:
+    """Is the literal's lexical form valid for its XSD datatype? (Unknown datatypes pass.)
+
+    >>> literal_ok(ox.Literal("2021-13-45", datatype=ox.NamedNode(XSD + "date")))
+    False
+    >>> literal_ok(ox.Literal("2024-02-29", datatype=ox.NamedNode(XSD + "date")))
+    True
+    """
+    dtype = lit.datatype.value
+    if not dtype.startswith(XSD):
+        return True
+    rx = _LEXICAL.get(dtype[len(XSD):])
+    if rx is None:
+        return True
+    m = rx.fullmatch(lit.value)
+    if not m:
+        return False
+    if dtype.endswith(("#date", "#dateTime")):
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(7), m.group(8), m.group(9))
+        return _date_ok(y, mo, d)
+    return True

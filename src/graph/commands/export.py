@@ -9,6 +9,7 @@ import click
 from ..atomic import write_bytes
 from ..dataset import describe_dataset_bytes
 from ..export import EXPORT_FORMATS, export_bytes, export_file
+from ..validate import check_files
 from . import CliContext, pass_cli, stdout_bytes
 
 
@@ -23,12 +24,17 @@ from . import CliContext, pass_cli, stdout_bytes
 @click.option("--endpoint-url", metavar="URL", help="With --void: the public SPARQL endpoint (void:sparqlEndpoint).")
 @click.option("--dump-base-url", metavar="URL",
               help="With --void: where the dumps are published; files are named plangraph.<ext>.")
+@click.option("--no-check", is_flag=True,
+              help="Skip the quick checks of the data files (vocabulary, labels, literal values) before writing.")
 @pass_cli
-def command(cli: CliContext, fmt, out, graphs, void, endpoint_url, dump_base_url) -> None:
+def command(cli: CliContext, fmt, out, graphs, void, endpoint_url, dump_base_url, no_check) -> None:
     """Export the loaded data as Turtle, N-Triples, TriG, N-Quads, JSON-LD or RDF/XML.
 
     JSON-LD embeds PlanGraph's context, so reading it back needs no network.
-    The store is loaded first: if the data does not load, nothing is written.
+    The data files are checked first (they parse, use PlanGraph terms, label
+    what they type, carry valid literals; `plangraph validate` adds SHACL)
+    and the store is loaded before anything is opened for writing: bad data
+    writes nothing.
 
     \b
     Examples:
@@ -36,6 +42,9 @@ def command(cli: CliContext, fmt, out, graphs, void, endpoint_url, dump_base_url
         plangraph export --format jsonld --graph https://w3id.org/plangraph/id/graph/data/saitama/document.trig
         plangraph export --void --endpoint-url https://example.jp/sparql --out void.ttl
     """
+    s = cli.settings
+    if not no_check and not (s.store_url or s.store_path):
+        check_files(s.data_paths, base_iri=s.base_iri, shacl=False)
     store = cli.store  # loads (and may fail) before anything is opened for writing
     if void:
         if graphs:
