@@ -12,11 +12,14 @@ from typing import Any, Mapping
 
 from flask import Flask, current_app
 
+from graph import netguard
+from graph.executor import QueryExecutor, open_executor
 from graph.settings import Settings, load_settings
 from graph.store import Store, open_store
 
 #: Blueprints, each one concern, registered in this order. Each module exposes ``bp``.
-BLUEPRINTS: tuple[str, ...] = ("i18n", "pages", "entities", "datasets", "search", "figures", "imports", "views", "reports")
+BLUEPRINTS: tuple[str, ...] = ("i18n", "pages", "entities", "datasets", "search", "figures", "imports", "views", "reports",
+                              "errors", "security", "sparql")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None = None) -> Flask:
@@ -34,6 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.extensions["plangraph.settings"] = settings
     app.extensions["plangraph.store"] = store if store is not None else open_store(settings)
+    # Endpoint queries run in killable worker processes (started on first use);
+    # outbound connections from this process are refused (graph.netguard).
+    netguard.install()
+    app.extensions["plangraph.executor"] = open_executor(app.extensions["plangraph.store"], settings)
 
     for name in BLUEPRINTS:
         module = importlib.import_module(f"web.{name}")
@@ -49,3 +56,8 @@ def get_store() -> Store:
 def get_settings() -> Settings:
     """The app's resolved settings."""
     return current_app.extensions["plangraph.settings"]
+
+
+def get_executor() -> QueryExecutor:
+    """The app's query executor: deadline, row cap and sandbox for user-supplied queries."""
+    return current_app.extensions["plangraph.executor"]

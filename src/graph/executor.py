@@ -346,6 +346,9 @@ class QueryExecutor:
                 except (EOFError, OSError):
                     self._stop_zygote()
 
+    #: Writers that changed the store themselves (imports) call this.
+    invalidate = refresh
+
     def close(self) -> None:
         """Stop the zygote and every worker."""
         self._closed = True

@@ -18,9 +18,7 @@ comments, strings, escapes and prefixed names):
 For updates (only with the write token) ``LOAD`` and ``SERVICE`` are refused too:
 the token holder may change the data, not make the server fetch URLs.
 
-Uploads (Graph Store Protocol) pass :func:`check_upload`: RDF/XML with a
-``DOCTYPE`` is refused, because pyoxigraph expands internal DTD entities
-(measured), the door to "billion laughs" and entity tricks.
+Uploads are checked by :mod:`graph.rdfio` (no DOCTYPE, no deep JSON).
 
 The query worker (:mod:`graph.executor`) calls :func:`inspect_query` inside
 its killable process, so even a pathological parse is bounded by the deadline;
@@ -39,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterator, Union
 
-from .errors import InputError, QueryForbidden, QuerySyntaxError
+from .errors import QueryForbidden, QuerySyntaxError
 
 GraphSource = Union[Collection[str], Callable[[], Collection[str]]]
 
@@ -186,20 +184,3 @@ def _resolver(prologue: Any) -> Callable[[Any], str]:
             raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
 
     return resolve
-
-
-def check_upload(data: bytes, media_type: str) -> None:
-    """Refuse uploads that would make the RDF parser do more than parse.
-
-    XML bodies (RDF/XML, or anything that looks like XML) with a ``DOCTYPE``
-    are refused before parsing. Raises :class:`InputError` (400).
-
-    >>> check_upload(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', "application/rdf+xml")
-    Traceback (most recent call last):
-    ...
-    graph.errors.InputError: upload: XML with a DOCTYPE is not accepted (DTDs and entities are disabled)
-    """
-    head = data.lstrip()[:1].decode("latin-1") if data else ""
-    looks_xml = "xml" in media_type.lower() or head == "<"
-    if looks_xml and b"<!doctype" in data.lower():
-        raise InputError("XML with a DOCTYPE is not accepted (DTDs and entities are disabled)", source="upload")

@@ -1,0 +1,98 @@
+"""One error handler for the whole app (Datasette's model).
+
+Every :class:`~graph.errors.PlanGraphError` and every HTTP error (404, 405,
+413, 500 …) becomes, depending on who asked:
+
+* ``text/plain`` on the protocol routes (``/sparql…``, ``/rdf-graphs``): SPARQL
+  clients show the parser's message as it is;
+* the JSON error shape ``{"ok": false, "error", "title", "status"}`` for API
+  requests (paths ending in ``.json``, under ``/api/``, or Accept preferring JSON);
+* an HTML error page otherwise.
+
+A 500 never shows the exception's text: it is logged, the client gets a
+generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import PlanGraphError
+
+bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+#: Routes whose errors are plain text (the SPARQL and Graph Store protocols).
+PLAIN_TEXT_PREFIXES = ("/sparql", "/rdf-graphs")
+
+_TITLES_JA = {400: "リクエストが正しくありません", 401: "認証が必要です", 403: "許可されていません",
+              404: "見つかりません", 405: "このメソッドは使えません", 406: "この形式では返せません",
+              413: "大きすぎます", 415: "この形式は受け付けません", 500: "サーバーの内部エラー",
+              502: "ストアのエラー", 503: "時間切れ・混雑"}
+
+
+def wants_json() -> bool:
+    """Is this an API request (answer the JSON error shape)?"""
+    path = request.path
+    if path.endswith(".json") or path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes["application/json"] > \
+        request.accept_mimetypes["text/html"]
+
+
+def error_response(error: PlanGraphError) -> Response:
+    """The response for an error, in the form the client can read."""
+    if request.path.startswith(PLAIN_TEXT_PREFIXES):
+        resp = Response(error.message + "\n", status=error.status, mimetype="text/plain")
+    elif wants_json():
+        resp = jsonify(error.to_dict())
+        resp.status_code = error.status
+    else:
+        resp = Response(_page(error), status=error.status, mimetype="text/html")
+    if error.status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="PlanGraph"'
+    return resp
+
+
+def _page(error: PlanGraphError) -> str:
+    context = {"error": error, "title_ja": _TITLES_JA.get(error.status, "エラー")}
+    try:
+        return render_template("error.html", **context)
+    except Exception:  # noqa: BLE001 — the layout itself may be what failed; never fail twice
+        log.exception("error page template failed")
+        return (f"<!doctype html><meta charset='utf-8'><title>{error.status}</title>"
+                f"<h1>{error.status} {escape(context['title_ja'])} / {escape(error.title)}</h1>"
+                f"<p>{escape(error.message)}</p><p><a href='/'>PlanGraph</a></p>")
+
+
+@bp.app_errorhandler(PlanGraphError)
+def plangraph_error(error: PlanGraphError) -> Response:
+    """A PlanGraph error raised by any route."""
+    return error_response(error)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    """404, 405, 413, 415 … from routing or Werkzeug, in the same shapes."""
+    status = error.code or 500
+    message = {404: "no such page", 405: f"method {request.method} is not allowed here",
+               413: "the request body is too large"}.get(status, error.description or error.name)
+    resp = error_response(PlanGraphError(message, title=error.name, status=status))
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        resp.headers["Allow"] = ", ".join(error.valid_methods)
+    return resp
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(error: Exception) -> Response:
+    """A bug: log it, answer 500 without the exception's text."""
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(PlanGraphError("an internal error occurred; it has been logged",
+                                         title="Internal Server Error", status=500))

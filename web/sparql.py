@@ -1,0 +1,166 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``, updates at ``/sparql/update``, the Graph Store at ``/rdf-graphs``.
+
+Queries run through the killable executor (:mod:`graph.executor`: deadline,
+row cap, inspection that refuses SERVICE/LOAD/foreign FROM). Decisions about
+formats and the service description live in :mod:`graph.protocol`; this
+module only reads requests and writes responses.
+
+Writes are off unless the ``update_token`` setting is set, and then need
+``Authorization: Bearer <token>`` (:mod:`web.auth`). There are no cookies or
+sessions to ride on, so a cross-site form can never change data.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request, url_for
+
+from graph import protocol
+from graph.errors import PlanGraphError, QueryError, QueryForbidden
+from graph.results import RESULT_FORMATS, result_kind, serialize_result
+
+from . import get_executor, get_settings, get_store
+from .auth import require_write_token
+
+bp = Blueprint("sparql", __name__)
+
+_FORM = "application/x-www-form-urlencoded"
+_CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "X-PlanGraph-Truncated, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _accepted() -> list[str]:
+    """The Accept header's media types, most preferred first (no header: none)."""
+    return [mt for mt, q in sorted(request.accept_mimetypes, key=lambda x: -x[1]) if q > 0]
+
+
+def _prefers_html() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", *protocol.DESCRIPTION_TYPES])
+    return best == "text/html"
+
+
+def _too_long(text: str) -> None:
+    limit = get_settings().max_query_length
+    if len(text) > limit:
+        raise PlanGraphError(f"the query is {len(text)} characters long; the limit is {limit} "
+                             "(setting max_query_length)", title="Query too long", status=413)
+
+
+def _read_query():
+    """(query text or None, parameters) from GET, POST form, or POST application/sparql-query."""
+    if request.method == "GET" or request.method == "HEAD":
+        return request.args.get("query"), request.args
+    if request.mimetype == _FORM:
+        if "update" in request.form:
+            raise QueryForbidden("updates are not accepted on the query endpoint; "
+                                 "send them to /sparql/update with the write token")
+        return request.form.get("query"), request.form
+    if request.mimetype == "application/sparql-query":
+        return request.get_data(as_text=True), request.args
+    raise PlanGraphError(f"POST a query as application/sparql-query or {_FORM}, not "
+                         f"{request.mimetype or 'a body without Content-Type'}",
+                         title="Unsupported media type", status=415)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def query() -> Response:
+    """SPARQL 1.1 query endpoint: GET ?query=, POST form, POST application/sparql-query."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    text, params = _read_query()
+    if text is None:
+        if request.method == "POST":
+            raise QueryError("no query: send it in the 'query' parameter or as the body")
+        return _bare_get()
+    _too_long(text)
+    default_graph = params.getlist("default-graph-uri")
+    named_graphs = params.getlist("named-graph-uri")
+    protocol.check_graphs(get_store(), default_graph, named_graphs)
+    result = get_executor().query(text, default_graph=default_graph or None,
+                                  named_graphs=named_graphs or None, max_rows=get_settings().max_rows)
+    kind = result_kind(result)
+    name = protocol.choose_format(kind, param=params.get("format") or params.get("output"),
+                                  accept=_accepted())
+    fmt = RESULT_FORMATS[name]
+    # Spreadsheet safety: CSV/TSV cells starting with = + - @ tab CR get a leading '.
+    body = serialize_result(result, name, neutralize_formulas=name in ("csv", "tsv"))
+    resp = Response(body, mimetype=fmt.media_type.split(";")[0])
+    if "charset" in fmt.media_type:
+        resp.charset = "utf-8"
+    if getattr(result, "truncated", False):
+        resp.headers["X-PlanGraph-Truncated"] = "true"
+    return resp
+
+
+def _bare_get() -> Response:
+    """No query: browsers go to the query page; programs get the service description."""
+    if _prefers_html():
+        return redirect("/query", code=303)
+    name = next((protocol.DESCRIPTION_TYPES[mt] for mt in _accepted() if mt in protocol.DESCRIPTION_TYPES),
+                "turtle")
+    update = url_for("sparql.update", _external=True) if get_settings().update_token else None
+    body = protocol.service_description(url_for("sparql.query", _external=True), get_store(),
+                                        update_endpoint=update, format=name)
+    return Response(body, mimetype=RESULT_FORMATS[name].media_type)
+
+
+@bp.after_request
+def protocol_headers(response: Response) -> Response:
+    """``Vary: Accept`` on the endpoint; CORS on the query endpoint only, when enabled."""
+    if request.endpoint == "sparql.query" or request.path == "/sparql":
+        response.vary.add("Accept")
+        if get_settings().cors and request.path == "/sparql":
+            response.headers.update(_CORS_HEADERS)
+    return response
+
+
+@bp.post("/sparql/update")
+def update() -> Response:
+    """SPARQL 1.1 Update (token holders only): POST application/sparql-update or form ``update=``."""
+    require_write_token()
+    if request.mimetype == "application/sparql-update":
+        text = request.get_data(as_text=True)
+    elif request.mimetype == _FORM:
+        text = request.form.get("update")
+        if text is None:
+            raise QueryError("no update: send it in the 'update' parameter")
+    else:
+        raise PlanGraphError(f"POST an update as application/sparql-update or {_FORM}",
+                             title="Unsupported media type", status=415)
+    get_executor().update(text)
+    return Response(status=204)
+
+
+def _gsp_target() -> str | None:
+    """The ``graph=`` IRI, or None for ``default``; exactly one of them."""
+    if "graph" in request.args and "default" not in request.args:
+        return protocol.graph_iri(request.args["graph"])
+    if "default" in request.args and "graph" not in request.args:
+        return None
+    raise QueryError("name the graph: ?graph=<IRI> or ?default")
+
+
+@bp.route("/rdf-graphs", methods=["GET", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    """SPARQL 1.1 Graph Store HTTP Protocol (token holders only)."""
+    require_write_token()
+    graph = _gsp_target()
+    if request.method in ("GET", "HEAD"):
+        name = protocol.choose_format("graph", param=request.args.get("format"), accept=_accepted())
+        body = protocol.read_graph(get_store(), graph, name)
+        resp = Response(body, mimetype=RESULT_FORMATS[name].media_type)
+        resp.vary.add("Accept")
+        return resp
+    if graph is None:
+        raise QueryError("this store keeps every triple in a named graph: write to ?graph=<IRI>")
+    if request.method == "DELETE":
+        protocol.delete_graph(get_executor(), graph)
+        return Response(status=204)
+    quads = protocol.parse_upload(request.get_data(), request.mimetype, graph)
+    change = protocol.put_graph if request.method == "PUT" else protocol.add_to_graph
+    created = change(get_executor(), graph, quads)
+    return Response(status=201 if created else 204)
