@@ -89,20 +89,31 @@ def _json_term(t: Term) -> dict:
     return out
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    """Escaped text; characters XML 1.0 cannot carry at all (not even as &#x1;) are an error."""
+    if _XML_INVALID.search(value):
+        raise QueryError("the result holds control characters that XML cannot carry; ask for JSON instead",
+                         title="Not acceptable", status=406)
+    return escape(value)
+
+
 def _xml_term(t: Term) -> str:
     if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
+        return f"<uri>{_xml_text(t.value)}</uri>"
     if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
+        return f"<bnode>{_xml_text(t.value)}</bnode>"
     if isinstance(t, ox.Triple):
         return (f"<triple><subject>{_xml_term(t.subject)}</subject>"
                 f"<predicate>{_xml_term(t.predicate)}</predicate>"
                 f"<object>{_xml_term(t.object)}</object></triple>")
     if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(t.language)}>{_xml_text(t.value)}</literal>"
     if t.datatype.value != _XSD_STRING:
-        return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-    return f"<literal>{escape(t.value)}</literal>"
+        return f"<literal datatype={quoteattr(t.datatype.value)}>{_xml_text(t.value)}</literal>"
+    return f"<literal>{_xml_text(t.value)}</literal>"
 
 
 def _csv_term(t: Term | None) -> str:
@@ -228,6 +239,18 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     return f"{best}:{iri[len(prefixes[best]):]}" if best else f"<{iri}>"
 
 
+def printable(text: str) -> str:
+    """One line, safe for a terminal: whitespace runs become one space, control characters U+FFFD.
+
+    Data is untrusted: a label holding terminal escape sequences (ESC ] …) must not
+    retitle or recolour the user's terminal.
+
+    >>> printable("a\\tb\\n c\\x1b[31m")
+    'a b c\ufffd[31m'
+    """
+    return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
+
+
 def _text(t: Term | None, prefixes: Mapping[str, str]) -> str:
     if t is None:
         return ""
@@ -237,7 +260,7 @@ def _text(t: Term | None, prefixes: Mapping[str, str]) -> str:
         return "_:" + t.value
     if isinstance(t, ox.Triple):
         return "<< " + " ".join(_text(x, prefixes) for x in (t.subject, t.predicate, t.object)) + " >>"
-    return " ".join(t.value.split())  # one line per row
+    return printable(t.value)  # one line per row, no terminal escapes
 
 
 def _width(s: str) -> int:

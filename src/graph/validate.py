@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from .errors import ValidationError
 from .rdfio import literal_ok, parse_quads
-from .results import compact_iri
+from .results import compact_iri, printable
 from .settings import DEFAULT_BASE_IRI, ONTOLOGY_DIR
 from .store import EmbeddedStore, Store, data_files, graph_iri_for_file, ontology_files, rdf_format
 from .vocab import CLASSES, PG_NS, PREFIXES, PROPERTIES, RDF, RDFS, SH, SKOS, TERMS, XSD
@@ -62,7 +62,8 @@ class Result:
             extra.append(f"検出 found by: {_show(self.source)}")
         if extra:
             lines.append("   (" + "; ".join(extra) + ")")
-        return "\n".join(lines)
+        # Values and messages can quote the data: no terminal escapes, one line each.
+        return "\n".join(("   " if i else "") + printable(line) for i, line in enumerate(lines))
 
 
 @dataclass

@@ -173,3 +173,15 @@ def test_compact_iri_prefers_the_longest_namespace():
     prefixes = {"a": "https://ex.org/", "b": "https://ex.org/deep/"}
     assert compact_iri("https://ex.org/deep/x", prefixes) == "b:x"
     assert compact_iri("https://ex.org/x?y=1", prefixes) == "<https://ex.org/x?y=1>"
+
+
+def test_control_characters_never_reach_the_terminal_or_break_xml():
+    r = SelectResult(["label"], [(ox.Literal("赤\x1b]0;owned\x07字"),)])
+    text = to_table(r).decode()
+    assert "\x1b" not in text and "\x07" not in text and "赤\ufffd]0;owned\ufffd字" in text
+    with pytest.raises(QueryError, match="XML cannot carry") as exc:
+        serialize_result(r, "xml")
+    assert exc.value.status == 406
+    # JSON carries them escaped, and they come back intact
+    _, rows = _solutions(serialize_result(r, "json"), ox.QueryResultsFormat.JSON)
+    assert rows[0][0].value == "赤\x1b]0;owned\x07字"

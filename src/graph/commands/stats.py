@@ -7,7 +7,7 @@ import json
 import click
 
 from ..dataset import dataset_statistics
-from ..results import compact_iri
+from ..results import compact_iri, printable
 from ..vocab import PREFIXES
 from . import CliContext, pass_cli
 
@@ -39,10 +39,11 @@ def collect(store, base_iri: str) -> dict:
     classes = []
     for c, n in sorted(stats.classes.items(), key=lambda kv: (-kv[1], kv[0])):
         row = labels.get(c, {})
-        classes.append({"class": compact_iri(c, prefixes), "label_ja": row["label_ja"].value if "label_ja" in row
-                        else "", "label_en": row["label_en"].value if "label_en" in row else "", "entities": n})
+        classes.append({"class": compact_iri(c, prefixes),
+                        "label_ja": printable(row["label_ja"].value) if "label_ja" in row else "",
+                        "label_en": printable(row["label_en"].value) if "label_en" in row else "", "entities": n})
     plans = [{"plan": compact_iri(r["plan"].value, prefixes),
-              "label_ja": r["label"].value if "label" in r else "",
+              "label_ja": printable(r["label"].value) if "label" in r else "",
               "type": compact_iri(r["type"].value, prefixes) if "type" in r else "",
               "elements": int(r["elements"].value)} for r in store.query(_PLANS).dicts()]
     return {"quads": len(store), "triples": stats.triples, "graphs": len(stats.graphs),
@@ -81,7 +82,8 @@ def command(cli: CliContext, as_json: bool) -> None:
     wc = max((_width(c["class"]) for c in data["classes"]), default=0)
     wl = max((_width(c["label_ja"]) for c in data["classes"]), default=0)
     for c in data["classes"]:
-        click.echo(f"  {c['entities']:>6}  {_pad(c['class'], wc)}  {_pad(c['label_ja'], wl)}  {c['label_en']}".rstrip())
+        click.echo(f"  {c['entities']:>6}  {_pad(c['class'], wc)}  {_pad(c['label_ja'], wl)}  "
+                   f"{c['label_en']}".rstrip())
     click.echo("")
     click.echo(f"計画 / plans: {len(data['plans'])}")
     for p in data["plans"]:
