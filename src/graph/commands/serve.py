@@ -1,0 +1,51 @@
+"""``plangraph serve``: the web app (pages, SPARQL endpoint) under waitress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import CliContext, pass_cli
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. 0.0.0.0 serves the whole network: put a reverse proxy in front.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Data file or folder to serve instead of the setting data_paths. Repeatable.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Request threads (queries themselves run in the query_workers processes).")
+@pass_cli
+def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], threads: int) -> None:
+    """Serve the graph: pages for people and the SPARQL endpoint for programs.
+
+    \b
+    Examples:
+        plangraph serve                      # the Saitama graph at http://127.0.0.1:5000/
+        plangraph serve --port 8080 --data data/sample
+        PLANGRAPH_UPDATE_TOKEN=secret plangraph serve   # enables /sparql/update and /rdf-graphs
+
+    Runs under waitress, a production WSGI server; Flask's debug mode is never
+    used. Every query has a deadline (query_timeout_ms) and a row cap
+    (max_rows) enforced in worker processes that are killed at the deadline.
+    """
+    import waitress  # noqa: PLC0415 (only this command needs the server)
+
+    from web import create_app, get_executor  # noqa: PLC0415
+
+    overrides = dict(cli.overrides)
+    if data:
+        overrides["data_paths"] = [str(p) for p in data]
+    app = create_app(overrides)
+    with app.app_context():
+        executor = get_executor()
+    executor.start()  # load the query workers now, not during the first visitor's query
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"PlanGraph: http://{shown}:{port}/  (SPARQL: http://{shown}:{port}/sparql)  Ctrl-C で停止 / to stop",
+               err=True)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="PlanGraph", _quiet=True)
+    finally:
+        executor.close()
