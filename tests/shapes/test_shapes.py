@@ -2,7 +2,7 @@
 
 Layout (GeoSPARQL / ODK style):
 
-* ``tests/shapes/<Shape>-valid.ttl`` must conform to ``ontology/shapes.ttl``
+* ``tests/shapes/<Shape>-valid.ttl`` (and ``-valid-NN.ttl``) must conform to ``ontology/shapes.ttl``
   and return no row from any ``ontology/violations/*-violation.rq``;
 * ``tests/shapes/<Shape>-invalid-NN.ttl`` must not conform, and one result of
   that shape must carry the English message named on the file's first line,
@@ -26,6 +26,7 @@ validation (pySHACL checks each named graph of a Dataset on its own).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,6 +78,11 @@ def expected_message(path: Path) -> str:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("# expect: "), f"{path.name}: first line must be '# expect: <message>'"
     return first[len("# expect: "):].strip()
+
+
+def is_valid_example(path: Path) -> bool:
+    """``X-valid.ttl`` or ``X-valid-02.ttl``."""
+    return re.search(r"-valid(-[0-9]+)?$", path.stem) is not None
 
 
 def shape_of(path: Path) -> str:
@@ -167,7 +173,7 @@ def test_the_required_violation_queries_exist():
 
 # --- the shape examples ---------------------------------------------------------
 
-@pytest.mark.parametrize("path", [p for p in SHAPE_EXAMPLES if p.stem.endswith("-valid")], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in SHAPE_EXAMPLES if is_valid_example(p)], ids=lambda p: p.stem)
 def test_valid_example_conforms(path):
     conforms, _report, text = validate(path)
     assert conforms, text
@@ -223,11 +229,11 @@ def test_unknown_class_is_named_in_the_message():
 # --- the violation queries --------------------------------------------------------
 
 def query_for(path: Path) -> Path:
-    stem = path.stem.rsplit("-violation-", 1)[0] + "-violation"
+    stem = path.stem.rsplit("-violation-", 1)[0] + "-violation"  # x-violation-invalid-01 → x-violation
     return VIOLATIONS_DIR / f"{stem}.rq"
 
 
-@pytest.mark.parametrize("path", [p for p in QUERY_EXAMPLES if p.stem.endswith("-valid")], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in QUERY_EXAMPLES if is_valid_example(p)], ids=lambda p: p.stem)
 def test_violation_query_valid_example_returns_nothing(path):
     assert run_violation_queries(path) == {}
 
