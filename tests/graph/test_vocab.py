@@ -214,3 +214,13 @@ def test_every_class_has_its_named_shape():
     for c in vocab.CLASSES:
         shape = URIRef(vocab.SHAPES_NS + c + "Shape")
         assert (shape, SH.targetClass, PG[c]) in g, f"pgsh:{c}Shape must target pg:{c}"
+
+
+# --- the model document ---------------------------------------------------------------------
+
+def test_model_document_shows_every_term():
+    """docs/model.md gives each class and property with the seed's example; a new term needs its row."""
+    text = (ONTOLOGY_DIR.parent / "docs" / "model.md").read_text(encoding="utf-8")
+    missing = [t for t in vocab.TERMS if f"`pg:{t}`" not in text]
+    assert not missing
+    assert "```mermaid" in text
