@@ -189,6 +189,8 @@ def test_invalid_example_fails_with_its_message(path):
     mine = [r for r in results(report) if r["shape"] in parts]
     assert mine, f"{path.name}: no result from pgsh:{shape_of(path)}\n{text}"
     assert any(expect in r["messages"].get("en", "") for r in mine), f"{path.name}: no message {expect!r}\n{text}"
+    # one fault per example: nothing else in the file breaks another shape
+    assert len(mine) == len(results(report)), f"{path.name}: results from other shapes\n{text}"
     # every result of our shapes speaks both languages
     for r in results(report):
         assert r["messages"].get("ja") and r["messages"].get("en"), r
