@@ -93,6 +93,19 @@ def _open_worker_store(source: tuple) -> EmbeddedStore:
     raise StoreError(f"unknown store source {kind!r}")
 
 
+def with_query_dataset(info: sandbox.QueryInfo, kwargs: dict) -> dict:
+    """Honour the query's own FROM / FROM NAMED (Store.query's union default would hide them).
+
+    The protocol's default-graph-uri / named-graph-uri, when given, win (SPARQL 1.1 Protocol 2.1.4).
+    """
+    if kwargs.get("default_graph") or kwargs.get("named_graphs"):
+        return kwargs
+    if not (info.from_graphs or info.from_named):
+        return kwargs
+    return {**kwargs, "default_graph": list(info.from_graphs) or None,
+            "named_graphs": list(info.from_named) or None}
+
+
 def _die_with_parent() -> None:
     """Linux: SIGKILL this worker when the zygote dies, even mid-query (best effort)."""
     try:
@@ -128,7 +141,7 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple) -
         sparql, kwargs, inspect = job
         try:
             if inspect:
-                sandbox.inspect_query(sparql, graphs=graphs)
+                kwargs = with_query_dataset(sandbox.inspect_query(sparql, graphs=graphs), kwargs)
             reply: tuple = ("ok", store.query(sparql, **kwargs))
         except BaseException as exc:  # noqa: BLE001 — everything goes back as an error shape
             reply = _encode_error(exc)
@@ -283,8 +296,8 @@ class QueryExecutor:
                   "max_rows": self.max_rows if max_rows is None else max_rows}
         timeout = self.timeout_s if timeout is None else timeout
         if not self._isolated:  # a remote store: its own HTTP timeout is the deadline
-            sandbox.inspect_query(sparql, graphs=self.store.graphs)
-            return self.store.query(sparql, **kwargs)
+            info = sandbox.inspect_query(sparql, graphs=self.store.graphs)
+            return self.store.query(sparql, **with_query_dataset(info, kwargs))
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:

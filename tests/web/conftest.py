@@ -74,7 +74,7 @@ def live_server() -> Iterator[Callable]:
     servers = []
 
     def start(app) -> str:
-        server = create_server(app, host="127.0.0.1", port=0, threads=8, _quiet=True)
+        server = create_server(app, host="127.0.0.1", port=0, threads=8)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         servers.append((server, thread))

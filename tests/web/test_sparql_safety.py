@@ -1,0 +1,267 @@
+"""The endpoint is public: nothing a client sends may reach the network or the disk,
+run past its deadline, bypass the row cap, write without the token, or plant a
+spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from graph import netguard
+
+from .conftest import EX, G1, endpoint_store, product_store
+
+TOKEN = "t0ken-for-tests"
+
+
+@pytest.fixture(scope="module")
+def client(make_app):
+    return make_app(endpoint_store()).test_client()
+
+
+@pytest.fixture(scope="module")
+def token_app(make_app):
+    return make_app(endpoint_store(), update_token=TOKEN)
+
+
+def count(client) -> int:
+    resp = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    return int(resp.get_json(force=True)["results"]["bindings"][0]["n"]["value"])
+
+
+# --- nothing reaches the network or the disk -------------------------------------------------
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
+    "PREFIX x: <{url}> SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE x:sparql {{ ?a ?b ?c }} }} }} }}",
+    "# SERVICE in a comment does not matter\nASK {{ SERVICE <{url}> {{ }} }}",
+])
+def test_service_is_refused_and_the_listener_receives_nothing(client, listener, template):
+    resp = client.get("/sparql", query_string={"query": template.format(url=listener.url)})
+    assert resp.status_code == 400
+    assert "SERVICE is not allowed" in resp.get_data(as_text=True)
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+def test_the_word_service_inside_a_literal_is_fine(client):
+    resp = client.get("/sparql", query_string={"query": 'ASK { FILTER("SERVICE <http://x/> {}" != "") }'})
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
+    "PREFIX f: <file:///etc/> SELECT * FROM f:passwd WHERE { ?s ?p ?o }",
+    "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }",
+])
+def test_from_outside_the_store_is_refused(client, query):
+    resp = client.get("/sparql", query_string={"query": query})
+    assert resp.status_code == 400
+    assert "not a graph of this store" in resp.get_data(as_text=True)
+
+
+def test_from_a_graph_of_the_store_is_allowed(client):
+    resp = client.get("/sparql", query_string={"query": f"SELECT ?s FROM <{G1}> WHERE {{ ?s ?p ?o }}"})
+    assert resp.status_code == 200
+    assert {b["s"]["value"] for b in resp.get_json(force=True)["results"]["bindings"]} == {EX + "plan", EX + "upper"}
+
+
+def test_load_is_refused_on_the_query_endpoint(client, listener):
+    before = count(client)
+    for resp in (client.get("/sparql", query_string={"query": f"LOAD <{listener.url}x.ttl>"}),
+                 client.post("/sparql", data={"query": f"LOAD <{listener.url}x.ttl>"}),
+                 client.post("/sparql", data=f"LOAD <{listener.url}x.ttl>", content_type="application/sparql-query")):
+        assert resp.status_code == 400
+        assert "read-only" in resp.get_data(as_text=True)
+    time.sleep(0.3)
+    assert listener.connections == []
+    assert count(client) == before
+
+
+def test_load_is_refused_on_the_update_endpoint_without_and_with_token(client, token_app, listener):
+    assert client.post("/sparql/update", data={"update": f"LOAD <{listener.url}x.ttl>"}).status_code == 403
+    tc = token_app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert tc.post("/sparql/update", data={"update": f"LOAD <{listener.url}x.ttl>"}).status_code == 401
+    resp = tc.post("/sparql/update", data=f"LOAD <{listener.url}x.ttl>", content_type="application/sparql-update",
+                   headers=auth)
+    assert resp.status_code == 400 and "LOAD is not allowed" in resp.get_data(as_text=True)
+    resp = tc.post("/sparql/update", headers=auth, content_type="application/sparql-update",
+                   data=f"INSERT {{ GRAPH <{EX}g9> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
+    assert resp.status_code == 400
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+def test_netguard_refuses_outbound_connections_but_not_loopback(listener):
+    netguard.install()  # create_app installed it already; idempotent
+    with pytest.raises(netguard.OutboundBlocked):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+    with pytest.raises(OSError):
+        urllib.request.urlopen("http://example.org/", timeout=1)
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=1):
+        pass
+
+
+def test_rdflib_never_fetches_a_jsonld_context(listener):
+    import rdflib
+
+    netguard.install()
+    doc = '{"@context": "%sctx.jsonld", "@id": "https://ex.org/a", "name": "x"}' % listener.url
+    with pytest.raises(Exception, match="remote JSON-LD contexts are disabled"):
+        rdflib.Graph().parse(data=doc, format="json-ld")
+    with pytest.raises(Exception, match="remote JSON-LD contexts are disabled"):
+        rdflib.Graph().parse(data='{"@context": "/etc/passwd", "@id": "https://ex.org/a"}', format="json-ld")
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+# --- deadline and row cap ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_runaway_query_gets_503_at_its_deadline_while_ask_answers_at_once(make_app, live_server):
+    deadline = 2.0
+    base = live_server(make_app(product_store(), query_timeout_ms=int(deadline * 1000), query_workers=1))
+    urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30).read()  # processes started
+
+    product = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 10⁴ × 10⁴ = 10⁸ rows
+    outcome: dict = {}
+
+    def burn() -> None:
+        start = time.monotonic()
+        try:
+            urllib.request.urlopen(base + "/sparql?" + urllib.parse.urlencode({"query": product}), timeout=30)
+            outcome["status"] = 200
+        except urllib.error.HTTPError as exc:
+            outcome["status"], outcome["body"] = exc.code, exc.read().decode()
+        outcome["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=burn)
+    thread.start()
+    time.sleep(0.5)  # the product is now burning its deadline
+    asks = []
+    for _ in range(3):
+        start = time.monotonic()
+        body = urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30).read()
+        asks.append(time.monotonic() - start)
+        assert b'"boolean": true' in body
+    thread.join(30)
+
+    assert outcome["status"] == 503
+    assert "deadline" in outcome["body"]
+    assert outcome["seconds"] < deadline + 1
+    assert max(asks) < 1.0
+    # The killed worker was replaced: the endpoint still answers.
+    assert b"true" in urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30).read()
+
+
+def test_row_cap_truncates_and_says_so(make_app):
+    client = make_app(product_store(1000), max_rows=50).test_client()
+    resp = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "csv"})
+    assert resp.headers["X-PlanGraph-Truncated"] == "true"
+    assert len(resp.get_data(as_text=True).strip().splitlines()) == 1 + 50
+    # A LIMIT inside the query cannot lift the cap.
+    resp = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 900", "format": "csv"})
+    assert resp.headers["X-PlanGraph-Truncated"] == "true"
+    assert len(resp.get_data(as_text=True).strip().splitlines()) == 1 + 50
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+INSERT = f'INSERT DATA {{ GRAPH <{EX}g9> {{ <{EX}x> <{EX}p> "written" }} }}'
+
+
+def test_update_without_a_token_configured_is_refused(client):
+    before = count(client)
+    assert client.post("/sparql/update", data=INSERT, content_type="application/sparql-update").status_code == 403
+    assert client.post("/sparql/update", data={"update": INSERT},
+                       headers={"Authorization": "Bearer anything"}).status_code == 403
+    assert count(client) == before
+
+
+def test_update_with_a_wrong_or_missing_token_is_401(token_app):
+    tc = token_app.test_client()
+    before = count(tc)
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
+                    {"Cookie": f"token={TOKEN}"}):
+        resp = tc.post("/sparql/update", data=INSERT, content_type="application/sparql-update", headers=headers)
+        assert resp.status_code == 401
+        assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert count(tc) == before
+
+
+def test_cross_origin_form_posts_never_change_data(token_app):
+    """What a hostile page can make a browser send: a form POST, no Authorization header."""
+    tc = token_app.test_client()
+    before = count(tc)
+    hostile = {"Origin": "https://evil.example", "Referer": "https://evil.example/form.html"}
+    assert tc.post("/sparql/update", data={"update": INSERT}, headers=hostile).status_code == 401
+    assert tc.post("/sparql/update", data={"update": INSERT, "token": TOKEN}, headers=hostile).status_code == 401
+    assert tc.post("/sparql", data={"update": INSERT}, headers=hostile).status_code == 400
+    assert tc.post("/sparql", data={"query": INSERT}, headers=hostile).status_code == 400
+    assert tc.post("/rdf-graphs?graph=https://ex.org/g9", data={"x": "y"}, headers=hostile).status_code == 401
+    assert count(tc) == before
+
+
+def test_update_with_the_token_is_seen_by_the_next_query(token_app):
+    tc = token_app.test_client()
+    before = count(tc)
+    resp = tc.post("/sparql/update", data=INSERT, content_type="application/sparql-update",
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == 204
+    assert count(tc) == before + 1
+    ask = tc.get("/sparql", query_string={"query": f'ASK {{ <{EX}x> <{EX}p> "written" }}'})
+    assert ask.get_json(force=True)["boolean"] is True
+
+
+def test_graph_store_protocol_needs_the_token_and_refuses_doctype(token_app, client):
+    assert client.get(f"/rdf-graphs?graph={G1}").status_code == 403
+    tc = token_app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert tc.get(f"/rdf-graphs?graph={G1}").status_code == 401
+    target = "/rdf-graphs?graph=" + urllib.parse.quote(EX + "gsp")
+    ttl = f'<{EX}gs> <{EX}p> "一" .'
+    assert tc.put(target, data=ttl, content_type="text/turtle", headers=auth).status_code == 201
+    assert tc.put(target, data=ttl, content_type="text/turtle", headers=auth).status_code == 204
+    assert tc.post(target, data=f'<{EX}gs> <{EX}p> "二" .', content_type="application/n-triples",
+                   headers=auth).status_code == 204
+    got = tc.get(target, headers={**auth, "Accept": "application/n-triples"})
+    assert got.status_code == 200 and sorted(got.get_data(as_text=True).strip().splitlines()) == [
+        f'<{EX}gs> <{EX}p> "一" .', f'<{EX}gs> <{EX}p> "二" .']
+    xml = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "boom">]>'
+           b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:p="https://ex.org/">'
+           b'<rdf:Description rdf:about="https://ex.org/a"><p:x>&e;</p:x></rdf:Description></rdf:RDF>')
+    resp = tc.put(target, data=xml, content_type="application/rdf+xml", headers=auth)
+    assert resp.status_code == 400 and "DOCTYPE" in resp.get_data(as_text=True)
+    assert tc.put(target, data=b"x" * 6_000_000, content_type="text/turtle", headers=auth).status_code == 413
+    assert tc.put(target, data=ttl, content_type="text/html", headers=auth).status_code == 415
+    assert tc.delete(target, headers=auth).status_code == 204
+    assert tc.get(target, headers=auth).status_code == 404
+
+
+# --- spreadsheet formulas ---------------------------------------------------------------------
+
+def test_csv_and_tsv_cells_that_look_like_formulas_are_neutralised(client):
+    q = f"SELECT ?v WHERE {{ <{EX}cell> ?p ?v }} ORDER BY ?v"
+    text = client.get("/sparql", query_string={"query": q, "format": "csv"}).get_data(as_text=True)
+    cells = sorted(r[0] for r in list(csv.reader(io.StringIO(text)))[1:])
+    # "+1" is a plain number: it cannot be a formula and stays as it is.
+    assert cells == sorted(["+1", "'-2+3", "'=cmd|' /C calc'!A0", "'@SUM(A1:A2)"])
+    tsv = client.get("/sparql", query_string={"query": q, "format": "tsv"}).get_data(as_text=True)
+    assert "\"'=cmd|' /C calc'!A0\"" in tsv
+    assert not any(line.startswith(("=", "-", "@")) for line in tsv.splitlines())
+    # JSON keeps the data as it is: it is not opened by spreadsheets.
+    doc = client.get("/sparql", query_string={"query": q}).get_json(force=True)
+    assert "=cmd|' /C calc'!A0" in {b["v"]["value"] for b in doc["results"]["bindings"]}
