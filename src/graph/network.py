@@ -30,7 +30,9 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -76,6 +78,9 @@ RELATION_STYLE: dict[str, dict] = {
 _NO_WALK = {"partOfPlan"}
 
 _X_GAP, _Y_GAP = 320, 70
+_SMOOTH_EDGES_UP_TO = 400
+_WRAP_MIN_ROWS = 30          # a layer taller than this many nodes (at least) wraps
+_SUB_GAP = 240               # x distance between the sub-columns of a wrapped layer
 
 
 def local_name(value: str | None) -> str:
@@ -217,12 +222,23 @@ def layered_positions(G: nx.DiGraph, sweeps: int = 4) -> dict[str, tuple[float, 
             for i, n in enumerate(nodes):
                 rank[n] = i
             placed.update(nodes)
+    # A tall layer (hundreds of measures) wraps into sub-columns of ``rows`` nodes, so a big
+    # view keeps a readable aspect ratio instead of one 60,000-pixel column. Every layer
+    # keeps at least one band, so small views (ego, expand) put a class at the same x.
+    biggest = max((len(v) for v in layers.values()), default=0)
+    rows = max(_WRAP_MIN_ROWS, math.ceil(math.sqrt(biggest * 2)))
     pos: dict[str, tuple[float, float]] = {}
-    for lay in order:  # x is the absolute layer, so an expanded neighbourhood lines up with the view
-        x, nodes = lay, layers[lay]
-        top = -(len(nodes) - 1) * _Y_GAP / 2
+    band_x = 0.0
+    for lay in range(max(order, default=-1) + 1):
+        nodes = layers.get(lay, [])
+        cols = max(1, math.ceil(len(nodes) / rows))
+        per_col = math.ceil(len(nodes) / cols) if nodes else 0
         for i, n in enumerate(nodes):
-            pos[n] = (float(x * _X_GAP), float(top + i * _Y_GAP))
+            col, row = divmod(i, per_col)
+            height = min(per_col, len(nodes) - col * per_col)
+            top = -(height - 1) * _Y_GAP / 2
+            pos[n] = (band_x + col * _SUB_GAP, float(top + row * _Y_GAP))
+        band_x += (cols - 1) * _SUB_GAP + _X_GAP
     return pos
 
 
@@ -278,6 +294,11 @@ def _cap(G: nx.DiGraph, max_nodes: int) -> list[str]:
     return ranked[:max_nodes]
 
 
+def _edge_id(u: str, relation: str, v: str) -> str:
+    """A short id that is the same in every view, so an expanded neighbourhood does not duplicate edges."""
+    return hashlib.blake2s(f"{u}\x00{relation}\x00{v}".encode(), digest_size=8).hexdigest()
+
+
 def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
                entity_url: Callable[[str], str | None] | None = None) -> View:
     """Turn an alignment graph (or a part of it) into a vis-network view.
@@ -300,6 +321,8 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
     pos = layered_positions(G)
     net = Network(directed=True)
     net.options = vis_options()
+    if G.number_of_edges() > _SMOOTH_EDGES_UP_TO:  # curves cost drawing time; straight lines past this
+        net.options["edges"]["smooth"] = {"enabled": False}
     kinds_seen, rels_seen = set(), set()
     for n, attrs in G.nodes(data=True):
         key = kind_key(attrs.get("kind"))
@@ -316,7 +339,7 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
         rels_seen.add(key)
         style = RELATION_STYLE[key]
         net.edges.append({
-            "id": f"{u} {key} {v}", "from": u, "to": v, "relation": key, "title": style[lang],
+            "id": _edge_id(u, key, v), "from": u, "to": v, "relation": key, "title": style[lang],
             "color": {"color": style["color"]}, "dashes": style["dashes"], "width": style["width"],
         })
     legend = {

@@ -161,3 +161,18 @@ def test_turtle_and_graphml_of_the_view():
     assert H.nodes["https://ex.org/m"]["label_ja"] == "施策"
     assert H.edges["https://ex.org/m", "https://ex.org/g"]["relation"] == "supports"
     assert "label_en" not in H.nodes["https://ex.org/g"]
+
+
+def test_tall_layer_wraps_into_sub_columns_left_of_the_next_layer():
+    G = nx.DiGraph()
+    G.add_node("pol", kind="BasicPolicy", label_ja="方針")
+    for i in range(500):
+        G.add_node(f"m{i}", kind="Measure", label_ja=f"施策{i}")
+        G.add_edge(f"m{i}", "pol", relation="parentElement")
+    pos = nw.layered_positions(G)
+    xs = {pos[f"m{i}"][0] for i in range(500)}
+    ys = [pos[f"m{i}"][1] for i in range(500)]
+    assert len(xs) > 1  # wrapped
+    assert max(xs) < pos["pol"][0]  # the whole measure band stays left of the policies
+    assert max(ys) - min(ys) < 500 * 70 / len(xs) + 70
+    assert len({pos[n] for n in G}) == len(G)  # no two nodes on one spot

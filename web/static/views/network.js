@@ -7,6 +7,7 @@
   var configEl = document.getElementById("view-config");
   var container = document.getElementById("network");
   if (!dataEl || !configEl || !container || typeof vis === "undefined") { return; }
+  performance.mark("pg-view-start");
   var data = JSON.parse(dataEl.textContent);
   var config = JSON.parse(configEl.textContent);
   var nodes = new vis.DataSet(data.nodes);
@@ -17,8 +18,9 @@
   var list = document.getElementById("node-list");
   var count = document.getElementById("view-count");
 
+  performance.mark("pg-view-created");
   network.once("afterDrawing", function () {
-    network.fit({ animation: false });
+    performance.mark("pg-view-drawn");
     container.setAttribute("data-ready", "1");
   });
 
