@@ -212,7 +212,7 @@ def build_action_plan(table: Table, store: Store, plan: str, *, base_iri: str,
         g.add((d, RDF.type, PG.Department))
         g.add((d, RDFS.label, Literal(name, lang="ja")))
         if publisher:
-            g.add((d, ORG.subOrganizationOf, URIRef(publisher)))
+            g.add((d, ORG.unitOf, URIRef(publisher)))
         return d
 
     def common(node: URIRef, rownum: int, row: list[str], cls) -> None:

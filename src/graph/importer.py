@@ -20,9 +20,10 @@ from rdflib.namespace import RDF
 from .actionplan import build_action_plan
 from .atomic import write_bytes
 from .errors import InputError, ValidationError
-from .settings import ONTOLOGY_DIR, Settings
+from .settings import Settings
 from .spreadsheet import read_table
 from .store import Store, graph_iri_for_file
+from .validate import shacl_results
 
 @dataclass(frozen=True)
 class ImportOutcome:
@@ -47,36 +48,19 @@ def default_output(plan: str, settings: Settings) -> Path:
 
 
 def _shape_violations(g: Graph, store: Store) -> list[str]:
-    """SHACL-validate the new nodes, with the types of the nodes they point at from the store."""
-    import pyshacl  # noqa: PLC0415 (slow import, only when validating)
+    """SHACL-check the nodes the import creates, with the types of the nodes they point at.
 
-    data = Graph()
-    data += g
-    # The new nodes are those the import types; the target plan only gains a link.
-    subjects = set(g.subjects(RDF.type))
-    targets = {o for o in g.objects() if isinstance(o, URIRef) and o not in subjects} | (set(g.subjects()) - subjects)
-    if targets:
-        values = " ".join(f"<{t}>" for t in targets)
-        res = store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}")
-        for s, t in res.rows:
-            data.add((URIRef(s.value), RDF.type, URIRef(t.value)))
-    ontology = Graph()
-    for f in sorted(ONTOLOGY_DIR.glob("*.ttl")):
-        if "shapes" not in f.name:
-            ontology.parse(f)
-    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl")
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
-        focus_nodes=sorted(subjects, key=str), allow_warnings=True)
-    if conforms:
-        return []
-    SH = "http://www.w3.org/ns/shacl#"
-    out = []
-    for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
-        focus = report.value(r, URIRef(SH + "focusNode"))
-        msgs = sorted(str(m) for m in report.objects(r, URIRef(SH + "resultMessage")))
-        out.append(f"<{focus}>: {' / '.join(msgs)}")
-    return sorted(out)
+    The target plan, its policies and goals are already in the store (and were
+    validated with it); only their types are needed for the ``sh:class`` checks.
+    """
+    triples = set(ox.parse(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    new = {str(s) for s in g.subjects(RDF.type)}
+    pointed = {str(o) for o in g.objects() if isinstance(o, URIRef)} | {str(s) for s in g.subjects()}
+    if pointed - new:
+        values = " ".join(f"<{t}>" for t in sorted(pointed - new))
+        for s, t in store.query(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}").rows:
+            triples.add(ox.Triple(s, ox.NamedNode(RDF.type), t))
+    return [r.text() for r in shacl_results(triples, focus_nodes=sorted(new))]
 
 
 def import_action_plan(data: bytes, filename: str, store: Store, plan: str, *, settings: Settings,

@@ -135,8 +135,13 @@ def _texts(graph, node, prop) -> dict[str, str]:
     return out
 
 
-def shacl_results(triples: Iterable[ox.Triple], *, shapes: Path = SHAPES_FILE) -> list[Result]:
-    """Run the SHACL shapes on a set of triples (the union of the data's graphs)."""
+def shacl_results(triples: Iterable[ox.Triple], *, shapes: Path = SHAPES_FILE,
+                  focus_nodes: Sequence[str] | None = None) -> list[Result]:
+    """Run the SHACL shapes on a set of triples (the union of the data's graphs).
+
+    ``focus_nodes`` limits the check to those nodes, for new data (an import)
+    that points at nodes the store already holds and validated.
+    """
     import pyshacl  # noqa: PLC0415
     from rdflib import Namespace  # noqa: PLC0415
 
@@ -145,7 +150,8 @@ def shacl_results(triples: Iterable[ox.Triple], *, shapes: Path = SHAPES_FILE) -
     shapes_graph = _graph_of([shapes])
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph, ont_graph=_graph_of(ontology_files()),
-        inference="none", advanced=False, allow_warnings=False)
+        inference="none", advanced=False, allow_warnings=False,
+        focus_nodes=list(focus_nodes) if focus_nodes is not None else None)
     out = []
     for r in report.subjects(predicate=None, object=sh.ValidationResult):
         msgs = _texts(report, r, sh.resultMessage)

@@ -184,3 +184,20 @@ def test_fiscal_year_forms():
     for bad in ("令和X年度", "来年度", "20255"):
         with pytest.raises(ValueError):
             parse_fiscal_year(bad)
+
+
+def test_shapes_are_the_last_gate(store, settings, monkeypatch):
+    """Whatever the row checks miss, the SHACL shapes refuse before anything is written."""
+    import graph.importer as importer
+    from rdflib import URIRef
+
+    real = importer.build_action_plan
+
+    def drop_a_parent(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.graph.remove((URIRef(f"{PLAN}/measure/1-1"), URIRef(PG + "parentElement"), None))
+        return result
+
+    monkeypatch.setattr(importer, "build_action_plan", drop_a_parent)
+    msg = _fails(store, settings, SHEET.read_bytes())
+    assert "SHACL" in msg and "measure/1-1" in msg
