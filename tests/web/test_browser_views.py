@@ -48,6 +48,13 @@ def server():
     from web import create_app
 
     app = create_app(store=_store())
+
+    @app.after_request
+    def strict_csp(response):  # the app's own policy wins; this is the floor the views must live under
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+                                    "style-src 'self'; img-src 'self' data:; connect-src 'self'")
+        return response
+
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
@@ -112,6 +119,10 @@ def test_alignment_view_renders_offline(server, page):
     assert page.locator("#network canvas").count() == 1
     n = int(page.get_attribute("#network", "data-nodes"))
     assert n > 10
+    with page.expect_download() as dl:
+        page.click("#download-png")
+    assert dl.value.suggested_filename == "plangraph-view.png"
+    assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.blocked == [] and page.errors == []
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "views-alignment.png"), full_page=True)
