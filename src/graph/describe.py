@@ -89,6 +89,7 @@ class EntityView:
     is_graph: bool = False
     statements: list[tuple[Value, Value, Value]] = field(default_factory=list)  # when it names a graph
     statements_truncated: bool = False
+    inverse_truncated: bool = False
 
 
 def _value(term, book: LabelBook, lang: str) -> Value:
@@ -136,12 +137,15 @@ def _group(rows, book: LabelBook, lang: str) -> list[PropertyGroup]:
     return out
 
 
-def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 500) -> EntityView:
+def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 500,
+             max_incoming: int = 5000) -> EntityView:
     """Everything the store says about ``iri`` and points at it, with provenance, for a page.
 
     Labels come out in ``lang`` with fallback (ja → en → untagged → any).
     When ``iri`` names a graph (a ``pg:Assertion``), its first
     ``max_statements`` statements come too: what that source sentence says.
+    A hub (a class with thousands of instances) keeps its first
+    ``max_incoming`` incoming statements and says so (``inverse_truncated``).
     Raises :class:`~graph.errors.NotFound` for a string that is not an IRI.
     """
     try:
@@ -149,7 +153,8 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
     except ValueError:
         raise NotFound(f"not an IRI: {iri!r}") from None
     out_rows = store.query(internal_query("describe_out"), substitutions={"s": node}).rows
-    in_rows = store.query(internal_query("describe_in"), substitutions={"o": node}).rows
+    incoming = store.query(internal_query("describe_in"), substitutions={"o": node}, max_rows=max_incoming)
+    in_rows = incoming.rows
     is_graph = bool(store.query(internal_query("is_graph"), substitutions={"g": node}).value)
     graph_rows = []
     truncated = False
@@ -180,7 +185,7 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
         labels=book.all_labels(iri),
         types=types, properties=properties, inverse=inverse, is_graph=is_graph,
         statements=[tuple(_value(term, book, lang) for term in row) for row in graph_rows],
-        statements_truncated=truncated,
+        statements_truncated=truncated, inverse_truncated=incoming.truncated,
     )
 
 

@@ -104,3 +104,9 @@ def test_assertion_graph_lists_its_statements(store):
     rows = {(s.label, p.value, o.label or o.value) for s, p, o in view.statements}
     assert ("ギョウセイ手続のオンライン化", PG + "parentElement", "上質な行政サービス") in rows
     assert describe(store, PLAN + "/prov/measure-1", "ja", max_statements=2).statements_truncated
+
+
+def test_incoming_statements_are_capped_and_say_so(store):
+    view = describe(store, PLAN, "ja", max_incoming=1)
+    assert view.inverse_truncated and sum(len(g.values) for g in view.inverse) == 1
+    assert not describe(store, PLAN, "ja").inverse_truncated

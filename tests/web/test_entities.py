@@ -174,3 +174,13 @@ def test_assertion_graph_page_lists_its_statements(client):
     body = text(client.get("/id/lg/111007/plan/digital-2021/prov/measure-1"))
     assert "このグラフに含まれる文" in body
     assert re.search(r'<table class="results-table statements">.*ギョウセイ手続のオンライン化.*上質な行政サービス', body, re.S)
+
+
+def test_long_value_lists_fold_after_fifty():
+    store = build_store()
+    app = create_app({"TESTING": True}, store=store)
+    hub = ID + "test/hub"
+    lines = "\n".join(f"<{ID}test/member/{i}> <{PG}partOfPlan> <{hub}> ." for i in range(60))
+    store.load_data(lines, format="nt", graph=ID + "graph/hub")
+    body = text(app.test_client().get("/id/test/hub"))
+    assert "ほか 10 件を表示" in body and body.count('href="/id/test/member/') == 60
