@@ -50,3 +50,12 @@ def test_template_xlsx_has_japanese_headers_and_help_sheet(tmp_path):
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert [c.value for c in wb.worksheets[0][1]][:4] == ["区分", "施策番号", "事業番号", "名称"]
     assert wb.worksheets[1].title == "説明"
+
+
+def test_readme_documents_every_template_column():
+    from graph.actionplan import COLUMNS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("<!-- section: import -->"):readme.index("<!-- /section: import -->")]
+    for c in COLUMNS:
+        assert f"| {c.header_ja} | {c.header_en} |" in section, c.header_ja
