@@ -148,8 +148,14 @@ def _nodes(triples: Iterable[ox.Triple], compact: _Compactor) -> list[dict]:
     return [nodes[k] for k in sorted(nodes)]
 
 
-def _jsonld(quads: Iterable[ox.Quad], context: dict) -> bytes:
-    """A JSON-LD document: each named graph a node with its own ``@graph`` (names kept)."""
+def to_jsonld(quads: Iterable[ox.Quad | ox.Triple], context: dict | None = None) -> bytes:
+    """A compacted JSON-LD document with the context embedded; each named graph a node with its own ``@graph``.
+
+    Triples (or default-graph quads) become top-level nodes. Used for exports
+    and for CONSTRUCT results, so both read the same way.
+    """
+    context = published_context()["@context"] if context is None else context
+    quads = (ox.Quad(q.subject, q.predicate, q.object) if isinstance(q, ox.Triple) else q for q in quads)
     compact = _Compactor({k: v for k, v in context.items() if isinstance(v, str)})
     by_graph: dict[object, list[ox.Triple]] = {}
     for q in quads:
@@ -168,7 +174,7 @@ def _jsonld(quads: Iterable[ox.Quad], context: dict) -> bytes:
 _PRETTY = {ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML}
 
 
-def _order(t: ox.Triple) -> tuple:
+def triple_order(t: ox.Triple) -> tuple:
     """Subjects together, rdf:type first among their predicates."""
     return (str(t.subject), t.predicate.value != _RDF_TYPE, t.predicate.value, str(t.object))
 
@@ -186,11 +192,11 @@ def write_export(store: Store, format: str, out: BinaryIO, *, graphs: Sequence[s
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
     quads = _select(store, graphs)
     if fmt.name == "jsonld":
-        out.write(_jsonld(quads, published_context()["@context"]))
+        out.write(to_jsonld(quads))
         return
     data: Iterable = quads if fmt.quads else _union(quads)
     if fmt.rdf_format in _PRETTY:
-        data = sorted(data, key=_order)  # the writer groups a subject's triples only when adjacent
+        data = sorted(data, key=triple_order)  # the writer groups a subject's triples only when adjacent
     ox.serialize(data, out, fmt.rdf_format, prefixes=prefixes)
 
 

@@ -206,8 +206,13 @@ def to_tsv(result: QueryResult, *, neutralize_formulas: bool = False, **_: objec
 # --- RDF formats for CONSTRUCT / DESCRIBE ---------------------------------------
 
 def _rdf_writer(fmt: ox.RdfFormat, comment: str | None) -> Callable[..., bytes]:
+    from .export import to_jsonld, triple_order  # noqa: PLC0415 (export imports the store, as we do)
+
     def write(result: GraphResult, *, prefixes: Mapping[str, str] | None = None, **_: object) -> bytes:
-        data = ox.serialize(result.triples, format=fmt, prefixes=dict(prefixes or PREFIXES))
+        if fmt == ox.RdfFormat.JSON_LD:
+            return to_jsonld(result.triples)  # compacted with the published context, embedded
+        triples = sorted(result.triples, key=triple_order) if fmt != ox.RdfFormat.N_TRIPLES else result.triples
+        data = ox.serialize(triples, format=fmt, prefixes=dict(prefixes or PREFIXES))
         if result.truncated and comment:
             note = "PlanGraph: result truncated at the row cap; more triples exist"
             if comment == "xml":
@@ -385,6 +390,7 @@ def serialize_result(result: QueryResult, format: str, *, neutralize_formulas: b
     kind = _kind(result)
     if kind not in fmt.kinds:
         usable = ", ".join(f.name for f in RESULT_FORMATS.values() if kind in f.kinds)
-        raise QueryError(f"format {format} cannot carry a {kind} result (use one of: {usable})",
+        what = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT/DESCRIBE"}[kind]
+        raise QueryError(f"format {format} cannot carry {what} result (use one of: {usable})",
                          title="Not acceptable", status=406)
     return fmt.serialize(result, neutralize_formulas=neutralize_formulas, prefixes=prefixes)

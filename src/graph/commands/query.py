@@ -101,7 +101,8 @@ def command(cli: CliContext, name, params, file, fmt, max_rows, spreadsheet_safe
     elif fmt not in ("table", "csv", "tsv", "json", "xml"):
         raise QueryError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; use table, csv, tsv, json or xml")
     assert fmt in RESULT_FORMATS
-    prefixes = {**PREFIXES, "id": cli.settings.base_iri}
+    # "id:" shortens the data's IRIs in the table; in Turtle it would need escaped slashes (id:lg\/111007…).
+    prefixes = {**PREFIXES, "id": cli.settings.base_iri} if fmt == "table" else None
     stdout_bytes(serialize_result(result, fmt, neutralize_formulas=spreadsheet_safe, prefixes=prefixes))
     if getattr(result, "truncated", False) and fmt != "table":
         click.echo(f"plangraph: warning: result truncated at {cap} rows (raise --max-rows)", err=True)
