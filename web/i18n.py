@@ -112,7 +112,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "queries.open_editor": {"ja": "エディタで開く", "en": "Open in the editor"},
     "queries.api": {"ja": "API", "en": "API"},
     "queries.text": {"ja": "クエリ文", "en": "Query text"},
-    "param.required": {"ja": "必須", "en": "required"},
+    "param.required": {"ja": "（必須）", "en": "(required)"},
     "param.example": {"ja": "例", "en": "e.g."},
     "entity.types": {"ja": "種類", "en": "Types"},
     "entity.properties": {"ja": "プロパティ", "en": "Properties"},

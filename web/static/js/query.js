@@ -70,7 +70,7 @@
       if (p.required) {
         var req = document.createElement("span");
         req.className = "req";
-        req.textContent = "（" + (ui.required || "required") + "）";
+        req.textContent = ui.required || "(required)";
         label.appendChild(req);
       }
       var input = document.createElement("input");
