@@ -150,6 +150,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dataset.endpoint": {"ja": "SPARQL エンドポイント", "en": "SPARQL endpoint"},
     "dataset.by_class": {"ja": "クラス別のリソース数", "en": "Resources by class"},
     "dataset.entities": {"ja": "リソース数", "en": "Resources"},
+    "dataset.class": {"ja": "クラス", "en": "Class"},
     "error.title": {"ja": "エラー", "en": "Error"},
     "error.not_found": {"ja": "見つかりません", "en": "Not found"},
     "error.not_found_text": {"ja": "この IRI はデータセットにありません。", "en": "This IRI is not in the dataset."},
