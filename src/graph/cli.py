@@ -37,9 +37,11 @@ class PlanGraphGroup(click.Group):
     """Loads command modules on demand and turns errors into one line and an exit code."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """The commands of COMMANDS whose module exists (a helper may not have written theirs yet)."""
         return [name for name in COMMANDS if importlib.util.find_spec(f"graph.commands.{name}")]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Import ``graph.commands.<name>`` only now, so one slow import costs only its command."""
         if name not in COMMANDS:
             return None
         try:
@@ -52,6 +54,7 @@ class PlanGraphGroup(click.Group):
         return module.command
 
     def invoke(self, ctx: click.Context):
+        """Run the group and its command; every failure becomes one line and an exit code."""
         try:
             return super().invoke(ctx)
         except PlanGraphError as exc:

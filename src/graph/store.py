@@ -114,11 +114,14 @@ class SelectResult:
     truncated: bool = False
 
     def dicts(self) -> list[dict[str, Term]]:
+        """Rows as ``{variable: term}``, unbound variables left out."""
         return [{v: t for v, t in zip(self.variables, r) if t is not None} for r in self.rows]
 
 
 @dataclass
 class AskResult:
+    """The answer of an ASK query."""
+
     value: bool
 
 

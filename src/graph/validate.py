@@ -54,6 +54,7 @@ class Result:
     location: str | None = None  # "file:line:column" for problems found in files
 
     def text(self) -> str:
+        """The result as report lines: where, the Japanese message, the English one, what found it."""
         head = f"{self.location}: " if self.location else ""
         head += _show(self.focus) + (f" — {_show(self.path)}" if self.path else "")
         lines = [head, f"   {self.message_ja}", f"   {self.message_en}"]
@@ -75,6 +76,7 @@ class Report:
 
     @property
     def conforms(self) -> bool:
+        """True when nothing was found (SHACL's meaning; there are no warning-level shapes)."""
         return not self.results
 
     def text(self) -> str:

@@ -42,6 +42,7 @@ class CliContext:
         return "data_paths" in self.overrides
 
     def close(self) -> None:
+        """Close the store if it was opened (an on-disk store releases its lock)."""
         if self._store is not None:
             self._store.close()
 
