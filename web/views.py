@@ -72,7 +72,9 @@ def _selected(G: nx.DiGraph) -> nx.DiGraph:
 
 
 def _view(sub: nx.DiGraph) -> nw.View:
-    return nw.build_view(sub, lang=current_lang(), max_nodes=get_settings().max_view_nodes, entity_url=entity_url)
+    # Ego views (and their expansions) keep each class at a fixed x so added nodes line up.
+    return nw.build_view(sub, lang=current_lang(), max_nodes=get_settings().max_view_nodes, entity_url=entity_url,
+                         compact="node" not in request.args)
 
 
 def _choices(G: nx.DiGraph, lang: str) -> dict[str, list[tuple[str, str]]]:

@@ -47,13 +47,13 @@ KIND_STYLE: dict[str, dict] = {
     "project":           {"layer": 0, "color": "#d9f0d3", "shape": "box", "ja": "事業", "en": "Project"},
     "measure":           {"layer": 1, "color": "#a6dba0", "shape": "box", "ja": "施策", "en": "Measure"},
     "basicpolicy":       {"layer": 2, "color": "#7fbfea", "shape": "box", "ja": "基本方針", "en": "Basic policy"},
-    "viewpoint":         {"layer": 2, "color": "#c6dbef", "shape": "ellipse", "ja": "観点", "en": "Viewpoint"},
-    "basicphilosophy":   {"layer": 3, "color": "#3f8fd2", "shape": "box", "ja": "基本理念", "en": "Basic philosophy"},
-    "goal":              {"layer": 4, "color": "#fdd49e", "shape": "ellipse", "ja": "上位計画の目標", "en": "Upper-plan goal"},
-    "plan":              {"layer": 5, "color": "#fc8d59", "shape": "diamond", "ja": "計画", "en": "Plan"},
-    "statutoryplantype": {"layer": 6, "color": "#d4b9da", "shape": "hexagon", "ja": "法定計画の類型", "en": "Statutory plan type"},
-    "law":               {"layer": 7, "color": "#9e9ac8", "shape": "triangle", "ja": "法令", "en": "Law"},
-    "other":             {"layer": 8, "color": "#dddddd", "shape": "dot", "ja": "その他", "en": "Other"},
+    "viewpoint":         {"layer": 3, "color": "#c6dbef", "shape": "ellipse", "ja": "観点", "en": "Viewpoint"},
+    "basicphilosophy":   {"layer": 4, "color": "#3f8fd2", "shape": "box", "ja": "基本理念", "en": "Basic philosophy"},
+    "goal":              {"layer": 5, "color": "#fdd49e", "shape": "ellipse", "ja": "上位計画の目標", "en": "Upper-plan goal"},
+    "plan":              {"layer": 6, "color": "#fc8d59", "shape": "diamond", "ja": "計画", "en": "Plan"},
+    "statutoryplantype": {"layer": 7, "color": "#d4b9da", "shape": "hexagon", "ja": "法定計画の類型", "en": "Statutory plan type"},
+    "law":               {"layer": 8, "color": "#9e9ac8", "shape": "triangle", "ja": "法令", "en": "Law"},
+    "other":             {"layer": 9, "color": "#dddddd", "shape": "dot", "ja": "その他", "en": "Other"},
 }
 
 #: Plan subclasses all drawn as a plan.
@@ -77,7 +77,7 @@ RELATION_STYLE: dict[str, dict] = {
 #: part of its plan, so walking ``partOfPlan`` would pull the whole plan into any filter.
 _NO_WALK = {"partOfPlan"}
 
-_X_GAP, _Y_GAP = 320, 70
+_X_GAP, _Y_GAP = 260, 80
 _SMOOTH_EDGES_UP_TO = 400
 _WRAP_MIN_ROWS = 30          # a layer taller than this many nodes (at least) wraps
 _SUB_GAP = 240               # x distance between the sub-columns of a wrapped layer
@@ -183,13 +183,17 @@ def ego(G: nx.DiGraph, node: str, depth: int = 1) -> nx.DiGraph:
 
 # --- layout -------------------------------------------------------------------
 
-def layered_positions(G: nx.DiGraph, sweeps: int = 4) -> dict[str, tuple[float, float]]:
+def layered_positions(G: nx.DiGraph, sweeps: int = 4, *, compact: bool = False) -> dict[str, tuple[float, float]]:
     """x by layer (the node's class), y by order inside the layer.
 
     The order comes from barycentre sweeps (left to right, then right to
     left): each node moves to the mean position of its neighbours in the
     layers already placed, which removes most edge crossings in a layered
     graph at O(sweeps · edges) cost.
+
+    ``compact`` drops the bands of classes the graph does not have (a whole
+    view reads better); without it a class always has the same x, so an ego
+    view's expanded neighbourhood lines up with what is already drawn.
 
     >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "g2"), ("b", "g1")])
@@ -229,7 +233,7 @@ def layered_positions(G: nx.DiGraph, sweeps: int = 4) -> dict[str, tuple[float, 
     rows = max(_WRAP_MIN_ROWS, math.ceil(math.sqrt(biggest * 2)))
     pos: dict[str, tuple[float, float]] = {}
     band_x = 0.0
-    for lay in range(max(order, default=-1) + 1):
+    for lay in (order if compact else range(max(order, default=-1) + 1)):
         nodes = layers.get(lay, [])
         cols = max(1, math.ceil(len(nodes) / rows))
         per_col = math.ceil(len(nodes) / cols) if nodes else 0
@@ -300,11 +304,12 @@ def _edge_id(u: str, relation: str, v: str) -> str:
 
 
 def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
-               entity_url: Callable[[str], str | None] | None = None) -> View:
+               entity_url: Callable[[str], str | None] | None = None, compact: bool = True) -> View:
     """Turn an alignment graph (or a part of it) into a vis-network view.
 
     ``entity_url`` maps a node IRI to its page (clicking a node opens it).
     Past ``max_nodes`` the view keeps the upper layers and says how to narrow.
+    ``compact=False`` keeps every class at a fixed x (ego views that expand).
     Nodes and edges go straight into pyvis's lists: ``Network.add_node``
     checks membership in a list, which is quadratic on big graphs.
     """
@@ -318,7 +323,7 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
                    f"絞り込むか、ノードを中心にした表示（エゴ表示）を使ってください。 / "
                    f"Showing {max_nodes} of {total} nodes. Narrow the view by plan, upper plan or "
                    f"basic policy, or open the view around one node.")
-    pos = layered_positions(G)
+    pos = layered_positions(G, compact=compact)
     net = Network(directed=True)
     net.options = vis_options()
     if G.number_of_edges() > _SMOOTH_EDGES_UP_TO:  # curves cost drawing time; straight lines past this

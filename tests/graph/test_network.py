@@ -174,5 +174,5 @@ def test_tall_layer_wraps_into_sub_columns_left_of_the_next_layer():
     ys = [pos[f"m{i}"][1] for i in range(500)]
     assert len(xs) > 1  # wrapped
     assert max(xs) < pos["pol"][0]  # the whole measure band stays left of the policies
-    assert max(ys) - min(ys) < 500 * 70 / len(xs) + 70
+    assert max(ys) - min(ys) < 500 * nw._Y_GAP / len(xs) + nw._Y_GAP
     assert len({pos[n] for n in G}) == len(G)  # no two nodes on one spot
