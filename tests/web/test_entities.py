@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pyoxigraph as ox
 import pytest
@@ -184,3 +184,54 @@ def test_long_value_lists_fold_after_fifty():
     store.load_data(lines, format="nt", graph=ID + "graph/hub")
     body = text(app.test_client().get("/id/test/hub"))
     assert "ほか 10 件を表示" in body and body.count('href="/id/test/member/') == 60
+
+
+# --- the dataset ----------------------------------------------------------------------------
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def test_dataset_page_shows_licence_and_every_download(client):
+    body = text(client.get("/dataset"))
+    assert "CC BY 4.0" in body and 'href="https://creativecommons.org/licenses/by/4.0/"' in body
+    for ext in ("ttl", "nt", "trig", "nq", "jsonld", "rdf"):
+        assert f'href="/dataset/plangraph.{ext}"' in body
+
+
+@pytest.mark.parametrize("ext,fmt,quads", [
+    ("ttl", ox.RdfFormat.TURTLE, False), ("nt", ox.RdfFormat.N_TRIPLES, False),
+    ("trig", ox.RdfFormat.TRIG, True), ("nq", ox.RdfFormat.N_QUADS, True),
+    ("jsonld", ox.RdfFormat.JSON_LD, True), ("rdf", ox.RdfFormat.RDF_XML, False),
+])
+def test_dataset_downloads_hold_the_whole_graph(client, app, ext, fmt, quads):
+    resp = client.get(f"/dataset/plangraph.{ext}")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Disposition"] == f'attachment; filename="plangraph.{ext}"'
+    assert "creativecommons.org/licenses/by/4.0" in resp.headers["Link"]
+    parsed = list(ox.parse(resp.get_data(), format=fmt))
+    store = app.extensions["plangraph.store"]
+    if quads:
+        assert len(parsed) == len(store)
+        assert {q.graph_name.value for q in parsed} >= {PLAN + "/prov/policy-2"}
+    else:
+        assert len({(q.subject, q.predicate, q.object) for q in parsed}) == \
+            len({(q.subject, q.predicate, q.object) for q in store.quads()})
+
+
+@pytest.mark.parametrize("how", [{"headers": {"Accept": "text/turtle"}}, {"path": "/dataset.ttl"}])
+def test_dataset_description_as_rdf(client, how):
+    resp = client.get(how.get("path", "/dataset"), headers=how.get("headers", {}))
+    assert resp.mimetype == "text/turtle" and "Accept" in resp.headers["Vary"]
+    got = triples(resp, ox.RdfFormat.TURTLE)
+    ds = ID + "dataset"
+    assert (ds, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", VOID + "Dataset") in got
+    assert (ds, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", DCAT + "Dataset") in got
+    dumps = {o for s, p, o in got if p == VOID + "dataDump"}
+    assert {urlparse(d).path for d in dumps} == {f"/dataset/plangraph.{e}" for e in
+                                                 ("ttl", "nt", "trig", "nq", "jsonld", "rdf")}
+
+
+def test_well_known_void_redirects_to_the_dataset(client):
+    resp = client.get("/.well-known/void")
+    assert resp.status_code in (301, 302, 303) and resp.headers["Location"].endswith("/dataset")
