@@ -298,6 +298,7 @@ class QueryExecutor:
         if not self._isolated:  # a remote store: its own HTTP timeout is the deadline
             info = sandbox.inspect_query(sparql, graphs=self.store.graphs)
             return self.store.query(sparql, **with_query_dataset(info, kwargs))
+        self._ensure_zygote()  # starting the processes is not the query's time
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
@@ -431,6 +432,12 @@ class QueryExecutor:
         with self._cond:
             self._total -= 1
             self._cond.notify()
+
+    def _ensure_zygote(self) -> None:
+        if self._zconn is None:
+            with self._zygote_lock:
+                if self._zconn is None:
+                    self._start_zygote()
 
     def _spawn(self) -> _Worker:
         with self._zygote_lock:
