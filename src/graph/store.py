@@ -358,6 +358,16 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
+def configured_data_files(settings: Settings) -> list[Path]:
+    """The data files the settings name: ``data_paths``, plus ``import_dir`` when it exists.
+
+    One definition for loading (:func:`load_default`) and for checking
+    (``plangraph validate``, ``plangraph export``), so both see the same files.
+    """
+    imports = [Path(settings.import_dir)] if Path(settings.import_dir).is_dir() else []
+    return data_files(list(settings.data_paths) + imports)
+
+
 #: Files at least this big are streamed into an on-disk store with pyoxigraph's
 #: bulk loader (no transaction, constant memory) instead of one in-memory transaction.
 BULK_LOAD_BYTES = 64 * 1024 * 1024
@@ -372,8 +382,7 @@ def load_default(store: Store, settings: Settings) -> None:
     files going into an on-disk store are streamed with the bulk loader so
     that a million-triple file does not have to fit in memory twice.
     """
-    imports = [settings.import_dir] if Path(settings.import_dir).is_dir() else []
-    for f in ontology_files() + data_files(list(settings.data_paths) + imports):
+    for f in ontology_files() + configured_data_files(settings):
         if (isinstance(store, EmbeddedStore) and store.path is not None and store._rewrite is None
                 and rdf_format(f) in _STREAMABLE and os.path.getsize(f) >= BULK_LOAD_BYTES):
             store.bulk_load_file(f, graph=graph_iri_for_file(f, settings.base_iri))

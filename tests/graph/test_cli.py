@@ -20,18 +20,21 @@ from graph.cli import COMMANDS, main
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BAD = FIXTURES / "bad"
 MINI = FIXTURES / "lib" / "mini-plan.trig"
+NO_IMPORTS = FIXTURES / "lib" / "no-imports"  # does not exist: imported action plans are not loaded
 DIGITAL = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
 
 
 def run(*args: str, input: str | None = None):
     """Run the CLI in this process with an empty environment's settings."""
-    unset = {k: None for k in os.environ if k.startswith("PLANGRAPH_")}
-    return CliRunner().invoke(main, list(args), input=input, env=unset)
+    env = {k: None for k in os.environ if k.startswith("PLANGRAPH_")}
+    env["PLANGRAPH_IMPORT_DIR"] = str(NO_IMPORTS)  # only the data each test names
+    return CliRunner().invoke(main, list(args), input=input, env=env)
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed console script in a child process (real exit codes and stderr)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANGRAPH_")}
+    env["PLANGRAPH_IMPORT_DIR"] = str(NO_IMPORTS)
     exe = Path(sys.executable).parent / "plangraph"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graph.cli"]
     return subprocess.run(cmd + list(args), capture_output=True, text=True, env=env, cwd=cwd, timeout=120)

@@ -11,7 +11,7 @@ import pytest
 
 from graph.errors import NotFound, ParseError
 from graph.settings import load_settings
-from graph.store import EmbeddedStore, graph_iri_for_file, load_default, open_store
+from graph.store import EmbeddedStore, configured_data_files, graph_iri_for_file, load_default, open_store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BAD = FIXTURES / "bad"
@@ -185,12 +185,12 @@ def test_load_file_of_a_missing_file_is_not_found(tmp_path):
 
 
 def test_load_default_and_open_store_use_the_settings(tmp_path):
-    settings = load_settings(environ={}, overrides={"data_paths": [str(MINI)]})
+    settings = load_settings(environ={}, overrides={"data_paths": [str(MINI)], "import_dir": str(tmp_path / "none")})
     store = open_store(settings)
     assert _labels(store)[1] == "テスト市デジタル計画"
     assert any("ontology" in g for g in store.graphs())  # the ontology is always loaded
     # on disk: a second open finds the data already there and does not load twice
-    disk = load_settings(environ={}, overrides={"data_paths": [str(MINI)], "store_path": str(tmp_path / "db")})
+    disk = settings.replace(store_path=str(tmp_path / "db"))
     first = open_store(disk)
     n = len(first)
     first.close()
@@ -207,5 +207,15 @@ def test_load_default_streams_big_files_into_a_disk_store(tmp_path, monkeypatch)
     nt.write_text("".join(f'<https://ex.org/s{i}> <{LABEL}> "ラベル{i}"@ja .\n' for i in range(100)),
                   encoding="utf-8")
     s = EmbeddedStore(tmp_path / "db")
-    load_default(s, load_settings(environ={}, overrides={"data_paths": [str(nt)]}))
+    load_default(s, load_settings(environ={}, overrides={"data_paths": [str(nt)], "import_dir": str(tmp_path / "x")}))
     assert len(list(s.quads(graph_iri_for_file(nt)))) == 100
+
+
+def test_imported_action_plans_are_loaded_with_the_data(tmp_path):
+    imports = tmp_path / "imports"
+    imports.mkdir()
+    (imports / "x-action-plan.ttl").write_text(
+        f'<{PLAN}/action-plan> <{LABEL}> "アクション・プラン"@ja .\n', encoding="utf-8")
+    settings = load_settings(environ={}, overrides={"data_paths": [str(MINI)], "import_dir": str(imports)})
+    assert configured_data_files(settings) == [MINI, imports / "x-action-plan.ttl"]
+    assert _labels(open_store(settings), f"{PLAN}/action-plan") == ["アクション・プラン"]

@@ -9,6 +9,7 @@ import click
 from ..atomic import write_bytes
 from ..dataset import describe_dataset_bytes
 from ..export import EXPORT_FORMATS, export_bytes, export_file
+from ..store import configured_data_files
 from ..validate import check_files
 from . import CliContext, pass_cli, stdout_bytes
 
@@ -44,7 +45,7 @@ def command(cli: CliContext, fmt, out, graphs, void, endpoint_url, dump_base_url
     """
     s = cli.settings
     if not no_check and not (s.store_url or s.store_path):
-        check_files(s.data_paths, base_iri=s.base_iri, shacl=False)
+        check_files(configured_data_files(s), base_iri=s.base_iri, shacl=False)
     store = cli.store  # loads (and may fail) before anything is opened for writing
     if void:
         if graphs:

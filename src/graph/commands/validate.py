@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ValidationError
+from ..store import configured_data_files
 from ..validate import check_files, validate
 from . import CliContext, pass_cli
 
@@ -32,7 +33,7 @@ def command(cli: CliContext, paths: tuple[Path, ...]) -> None:
     s = cli.settings
     if paths or not (s.store_url or s.store_path):
         try:
-            report = check_files(list(paths) or s.data_paths, base_iri=s.base_iri)
+            report = check_files(list(paths) or configured_data_files(s), base_iri=s.base_iri)
         except ValidationError as exc:
             if exc.report:
                 click.echo(exc.report)
