@@ -219,3 +219,18 @@ def test_imported_action_plans_are_loaded_with_the_data(tmp_path):
     settings = load_settings(environ={}, overrides={"data_paths": [str(MINI)], "import_dir": str(imports)})
     assert configured_data_files(settings) == [MINI, imports / "x-action-plan.ttl"]
     assert _labels(open_store(settings), f"{PLAN}/action-plan") == ["アクション・プラン"]
+
+
+def test_replace_graph_that_fails_midway_changes_nothing():
+    s = EmbeddedStore()
+    s.load_file(MINI)
+    g = f"{PLAN}/prov/s1"
+    before = set(s.quads(g))
+
+    def quads():
+        yield ox.Quad(ox.NamedNode(PLAN), ox.NamedNode(LABEL), ox.Literal("途中"), ox.NamedNode(g))
+        raise RuntimeError("source failed")
+
+    with pytest.raises(RuntimeError):
+        s.replace_graph(g, quads())
+    assert set(s.quads(g)) == before
