@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from . import alignment as al
-from .network import KIND_STYLE, kind_key, node_label
+from .network import KIND_STYLE, RELATION_STYLE, kind_key, node_label, relation_key
 from .store import Store
 
 #: Cell values of the coverage matrix and how a person reads them.
@@ -109,6 +109,7 @@ def orphans_report(store: Store, *, plan: str | None = None, lang: str = "ja",
 def explain_report(store: Store, element: str, goal: str, *, lang: str = "ja") -> dict:
     """Why ``element`` serves ``goal``: each path as labelled steps (empty list: it does not)."""
     G = _graph(store, None)
-    paths = [[{"from": _node(G, s, lang), "relation": r, "to": _node(G, t, lang)} for s, r, t in path]
+    paths = [[{"from": _node(G, s, lang), "relation": r, "relation_label": RELATION_STYLE[relation_key(r)][lang],
+               "to": _node(G, t, lang)} for s, r, t in path]
              for path in al.explain(G, element, goal)]
     return {"element": _node(G, element, lang), "goal": _node(G, goal, lang), "paths": paths}

@@ -31,7 +31,7 @@ def test_gaps_are_the_unserved_goal(store):
 def test_orphans_inherited_and_own(store):
     assert [o["label"] for o in rp.orphans_report(store, plan=PLAN)] == ["5 どこにも属さない施策"]
     own = {o["label"] for o in rp.orphans_report(store, plan=PLAN, inherited=False)}
-    assert own == {"4 孤立した施策", "5 どこにも属さない施策"}
+    assert own == {"4 方針を通じて資する施策", "5 どこにも属さない施策"}
     assert all(o["kind"] == "施策" for o in rp.orphans_report(store, plan=PLAN))
 
 
@@ -42,7 +42,7 @@ def test_coverage_matrix_cells(store):
     sumi = goal["1 住み続けたいまち"]
     assert cell["1 オンライン申請の拡大"][sumi] == "direct"
     assert cell["(2) 行政サービスのデジタル化"][sumi] == "inherited"  # through the philosophy
-    assert cell["4 孤立した施策"][goal["1 働きやすい市役所"]] == "inherited"  # through policy (3)
+    assert cell["4 方針を通じて資する施策"][goal["1 働きやすい市役所"]] == "inherited"  # through policy (3)
     assert all(c is None for c in cell["5 どこにも属さない施策"])
     assert all(row["cells"][goal["2 未着手の目標"]] is None for row in r.rows)
     assert [row["label"] for row in r.rows][0] == "便利で安心な見本市"  # philosophy first

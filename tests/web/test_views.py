@@ -139,7 +139,7 @@ def test_reports_pages(client):
 def test_explain_page(client):
     page = client.get("/reports/explain", query_string={
         "element": PLAN + "/measure/1", "goal": BASE + "lg/999990/plan/sogo/goal/1"}).get_data(as_text=True)
-    assert "オンライン申請の拡大" in page and "parentElement" in page
+    assert "オンライン申請の拡大" in page and "—上位要素→" in page and "—資する→" in page
     none = client.get("/reports/explain", query_string={
         "element": PLAN + "/measure/5", "goal": BASE + "lg/999990/plan/sogo/goal/1"}).get_data(as_text=True)
     assert 'id="no-path"' in none
