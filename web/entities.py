@@ -12,7 +12,8 @@ UTF-8 in the URL and come back intact.
 Browsers get an HTML page (:func:`graph.describe.describe`); programs get the
 resource's RDF description by ``Accept`` (Turtle, JSON-LD, RDF/XML,
 N-Triples) or by a file extension (``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``),
-always with ``Vary: Accept``. Terms outside the base IRI that the store
+always with ``Vary: Accept``; TriG and N-Quads (``.trig``, ``.nq``) keep each
+statement in its named graph and add those graphs' sources and quotes. Terms outside the base IRI that the store
 describes (the ontology's classes and properties) have a page at
 ``/resource?iri=…``. ``/api/labels`` gives labels for the query page's tables.
 """
@@ -26,7 +27,6 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from graph.describe import describe, describe_rdf
 from graph.errors import NotFound
 from graph.labels import labels_json
-from graph.results import RESULT_FORMATS
 
 from . import get_settings, get_store
 from .i18n import current_lang
@@ -42,6 +42,10 @@ RDF_MEDIA: dict[str, str] = {
 }
 #: File extension → result format name.
 RDF_EXTENSIONS: dict[str, str] = {".ttl": "turtle", ".jsonld": "jsonld", ".rdf": "rdfxml", ".nt": "ntriples"}
+#: Quad formats: the statements in their named graphs, with the graphs' sources (provenance).
+QUAD_MEDIA: dict[str, str] = {"application/trig": "trig", "application/n-quads": "nquads"}
+QUAD_EXTENSIONS: dict[str, str] = {".trig": "trig", ".nq": "nquads"}
+MEDIA_TYPES: dict[str, str] = {**{v: k for k, v in RDF_MEDIA.items()}, **{v: k for k, v in QUAD_MEDIA.items()}}
 #: Most labels one /api/labels call returns.
 MAX_LABEL_IRIS = 500
 
@@ -84,15 +88,15 @@ def _rdf_response(iri: str, fmt: str) -> Response:
     except NotFound as exc:
         resp = Response(exc.message + "\n", status=404, mimetype="text/plain")
     else:
-        resp = Response(body, mimetype=RESULT_FORMATS[fmt].media_type)
+        resp = Response(body, mimetype=MEDIA_TYPES[fmt])
     resp.vary.add("Accept")
     return resp
 
 
 def _negotiated_format() -> str | None:
     """The RDF format the client's Accept prefers over HTML, or None for HTML."""
-    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA], default="text/html")
-    return RDF_MEDIA.get(best)
+    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA, *QUAD_MEDIA], default="text/html")
+    return RDF_MEDIA.get(best) or QUAD_MEDIA.get(best)
 
 
 def _html_response(iri: str) -> Response:
@@ -100,7 +104,7 @@ def _html_response(iri: str) -> Response:
     if not view.exists:
         resp = Response(render_template("entity_404.html", iri=iri), status=404, mimetype="text/html")
     else:
-        rdf_links = [(ext.lstrip("."), _rdf_link(iri, ext)) for ext in RDF_EXTENSIONS]
+        rdf_links = [(ext.lstrip("."), _rdf_link(iri, ext)) for ext in {**RDF_EXTENSIONS, **QUAD_EXTENSIONS}]
         resp = Response(render_template("entity.html", view=view, rdf_links=rdf_links), mimetype="text/html")
     resp.vary.add("Accept")
     return resp
@@ -110,7 +114,7 @@ def _rdf_link(iri: str, ext: str) -> str:
     local = local_path(iri)
     if local:
         return local + ext
-    return url_for("entities.resource", iri=iri, format=RDF_EXTENSIONS[ext])
+    return url_for("entities.resource", iri=iri, format={**RDF_EXTENSIONS, **QUAD_EXTENSIONS}[ext])
 
 
 def _serve(iri: str) -> Response:
@@ -130,7 +134,7 @@ def entity(rest: str):
     base = get_settings().base_iri
     if rest == "dataset" or rest.startswith("dataset/"):  # graph.dataset's IRIs: described by /dataset
         return redirect(url_for("datasets.dataset"), code=303)
-    for ext, fmt in RDF_EXTENSIONS.items():
+    for ext, fmt in {**RDF_EXTENSIONS, **QUAD_EXTENSIONS}.items():
         if rest.endswith(ext) and len(rest) > len(ext):
             resp = _rdf_response(base + rest[: -len(ext)], fmt)
             if resp.status_code == 404:  # an IRI that itself ends in ".ttl"
@@ -149,7 +153,7 @@ def resource():
     if local:
         return redirect(local, code=303)
     fmt = request.args.get("format")
-    if fmt in RDF_MEDIA.values():
+    if fmt in MEDIA_TYPES:
         return _rdf_response(iri, fmt)
     return _serve(iri)
 

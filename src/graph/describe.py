@@ -37,7 +37,7 @@ from .errors import NotFound
 from .labels import LABEL_PROPERTIES, LabelBook, fetch_labels, internal_query, short_iri
 from .results import serialize_result
 from .store import Store
-from .vocab import RDF
+from .vocab import PREFIXES, RDF
 
 RDF_TYPE = RDF + "type"
 
@@ -189,17 +189,30 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
     )
 
 
+#: Quad formats of a description: the statements keep their named graphs (provenance).
+QUAD_FORMATS: dict[str, ox.RdfFormat] = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+
+
 def describe_rdf(store: Store, iri: str, format: str) -> bytes:
     """The resource's description as RDF: its outgoing and incoming triples.
 
     ``format`` is a graph format name of :data:`graph.results.RESULT_FORMATS`
-    (``turtle``, ``ntriples``, ``jsonld``, ``rdfxml``). Raises
-    :class:`~graph.errors.NotFound` when the store has no triple about it.
+    (``turtle``, ``ntriples``, ``jsonld``, ``rdfxml``), or a quad format of
+    :data:`QUAD_FORMATS` (``trig``, ``nquads``): then every statement stays in
+    its named graph and the description of those graphs (``pg:source``,
+    ``pg:quote``) comes along, so a client sees where each statement comes from.
+    Raises :class:`~graph.errors.NotFound` when the store has no triple about it.
     """
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         raise NotFound(f"not an IRI: {iri!r}") from None
+    if format in QUAD_FORMATS:
+        rows = store.query(internal_query("describe_quads"), substitutions={"x": node}).rows
+        if not rows:
+            raise NotFound(f"no description of <{iri}> in this dataset")
+        quads = [ox.Quad(s, p, o, g) for _x, s, p, o, g in rows]
+        return ox.serialize(quads, format=QUAD_FORMATS[format], prefixes=PREFIXES)
     result = store.query(internal_query("describe_rdf"), substitutions={"s": node})
     if not result.triples:
         raise NotFound(f"no description of <{iri}> in this dataset")

@@ -235,3 +235,18 @@ def test_dataset_description_as_rdf(client, how):
 def test_well_known_void_redirects_to_the_dataset(client):
     resp = client.get("/.well-known/void")
     assert resp.status_code in (301, 302, 303) and resp.headers["Location"].endswith("/dataset")
+
+
+@pytest.mark.parametrize("how", [{"path": "/id/lg/111007/plan/digital-2021/policy/2.trig"},
+                                 {"headers": {"Accept": "application/n-quads"}}])
+def test_quad_formats_keep_each_statement_in_its_source_graph(client, how):
+    resp = client.get(how.get("path", "/id/lg/111007/plan/digital-2021/policy/2"), headers=how.get("headers", {}))
+    assert resp.status_code == 200 and resp.mimetype in ("application/trig", "application/n-quads")
+    fmt = ox.RdfFormat.TRIG if resp.mimetype == "application/trig" else ox.RdfFormat.N_QUADS
+    quads = {(q.subject.value, q.predicate.value, q.object.value, q.graph_name.value)
+             for q in ox.parse(resp.get_data(), format=fmt)}
+    prov = PLAN + "/prov/policy-2"
+    assert (PLAN + "/policy/2", PG + "partOfPlan", PLAN, prov) in quads
+    assert (PLAN + "/measure/1", PG + "parentElement", PLAN + "/policy/2", PLAN + "/prov/measure-1") in quads
+    assert any(s == prov and p == PG + "source" and o.endswith("/ch1/s2-2") for s, p, o, _ in quads)
+    assert any(s == prov and p == PG + "quote" for s, p, o, _ in quads)
