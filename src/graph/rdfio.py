@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -89,6 +90,14 @@ def check_safe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
             column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             raise ParseError(f"XML {m.group(1).upper()} declarations are refused (entity expansion risk); "
                              "RDF/XML needs no DTD", source=source, line=line, column=column)
+        # pyoxigraph's RDF/XML errors carry no position; expat names line and column of
+        # malformed XML (safe here: no DTD can be left to expand).
+        parser = expat.ParserCreate()
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as exc:
+            raise ParseError(f"malformed XML: {expat.ErrorString(exc.code)}", source=source,
+                             line=exc.lineno, column=exc.offset + 1) from None
     elif fmt == ox.RdfFormat.JSON_LD:
         try:
             doc = json.loads(data)

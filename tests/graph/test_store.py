@@ -234,3 +234,12 @@ def test_replace_graph_that_fails_midway_changes_nothing():
     with pytest.raises(RuntimeError):
         s.replace_graph(g, quads())
     assert set(s.quads(g)) == before
+
+
+def test_malformed_rdf_xml_names_line_and_column():
+    data = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '  <rdf:Description rdf:about="https://ex.org/a">\n  </rdf:Descriptio>\n</rdf:RDF>\n')
+    with pytest.raises(ParseError, match="malformed XML: mismatched tag") as exc:
+        EmbeddedStore().load_data(data, format="rdf", source="plan.rdf")
+    assert (exc.value.line, exc.value.column) == (4, 5)
+    assert str(exc.value).startswith("plan.rdf:4:5: ")
