@@ -376,7 +376,9 @@ class RemoteStore(Store):
 
     # --- reading the whole store ------------------------------------------------
     def graphs(self):
-        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: same answer, but Virtuoso 7.2 plans DISTINCT ?g as a scan of every
+        # quad (16–110 s at 100k triples on the CI machine) and GROUP BY ?g on its graph index (0.1 s).
+        res = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(r[0].value for r in res.rows if isinstance(r[0], ox.NamedNode))
 
     def quads(self, graph=None) -> Iterator[ox.Quad]:

@@ -1,0 +1,189 @@
+"""The named queries, paging, writes and the web app on real SPARQL servers (Oxigraph server, Virtuoso).
+
+Every answer is compared with the embedded store's, as a multiset of rows.
+Normalisations, each for a documented reason and nothing else:
+
+* blank nodes compare equal whatever their labels (labels are per-store);
+* ``GROUP_CONCAT`` columns compare as the set of their parts: the order of a
+  GROUP_CONCAT is unspecified in SPARQL; Virtuoso 7.2 also turns a non-ASCII
+  separator (``、``) into ``?``, drops the language tag, and answers ``""``
+  where Oxigraph leaves the variable unbound for a group with no values;
+* Virtuoso 7.2 returns a computed boolean (``BIND(true AS ?x)``) as
+  ``"1"^^xsd:integer``: ``true``/``false`` booleans compare equal to 1/0.
+
+Known Virtuoso 7.2 failure, marked xfail (strict, so a fixed server shows up):
+a non-ASCII string bound to a variable (``VALUES``/``BIND``) and used in a
+string function (``CONTAINS(…, STR(?q))``) never matches, so ``label-search``
+finds nothing for Japanese text there (an ASCII search works).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import AuthError, StoreError
+from graph.queries import list_queries, run_named
+from graph.remote import STAGING_PREFIX
+from graph.synthetic import write_graph
+from graph.vocab import XSD
+
+from .conftest import SERVERS, server_store
+
+pytestmark = pytest.mark.integration
+
+QUERIES = [q for q in list_queries()]
+_CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s*AS\s*\?(\w+)", re.I | re.S)
+_VIRTUOSO_XFAIL = {"label-search": "Virtuoso 7.2: non-ASCII strings bound by VALUES never match in CONTAINS"}
+
+
+def _params(query) -> dict[str, str]:
+    return {p.name: p.example for p in query.parameters if p.required and p.example}
+
+
+def _norm_term(term, concat: bool):
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return "_:b"
+    if isinstance(term, ox.Literal):
+        if concat:
+            parts = frozenset(p for p in re.split(r"[、?]", term.value) if p)
+            return parts or None
+        if term.datatype.value == XSD + "boolean":
+            return ("1" if term.value in ("true", "1") else "0", None, XSD + "integer")
+        return (term.value, term.language, term.datatype.value)
+    return str(term)
+
+
+def normalise(result, text: str):
+    """A comparable form of a result: Counter of rows (SELECT), of triples (CONSTRUCT), or the boolean."""
+    if hasattr(result, "value"):
+        return result.value
+    if hasattr(result, "triples"):
+        return Counter(tuple(_norm_term(t, False) for t in (x.subject, x.predicate, x.object))
+                       for x in result.triples)
+    concat = set(_CONCAT.findall(text))
+    return Counter(tuple(sorted((k, _norm_term(v, k in concat)) for k, v in d.items()
+                                if _norm_term(v, k in concat) is not None))
+                   for d in result.dicts())
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_named_query_answers_equal_the_embedded_store(saitama_remote, saitama_store, query, request):
+    if saitama_remote.server_name == "virtuoso" and query.name in _VIRTUOSO_XFAIL:
+        request.applymarker(pytest.mark.xfail(reason=_VIRTUOSO_XFAIL[query.name], strict=True))
+    params = _params(query)
+    expected = run_named(saitama_store, query.name, params)
+    got = run_named(saitama_remote, query.name, params)
+    if hasattr(expected, "variables"):
+        assert got.variables == expected.variables
+    assert normalise(got, query.text) == normalise(expected, query.text)
+
+
+def test_most_comparisons_are_over_non_empty_answers(saitama_store):
+    empty = [q.name for q in QUERIES if not getattr(run_named(saitama_store, q.name, _params(q)), "rows", [1])]
+    assert len(empty) <= 2, empty  # orphans is empty on the Saitama graph: nothing there is an orphan
+
+
+def test_label_search_in_ascii_works_everywhere(saitama_remote, saitama_store):
+    expected = run_named(saitama_store, "label-search", {"q": "digital"})
+    got = run_named(saitama_remote, "label-search", {"q": "digital"})
+    assert normalise(got, "") == normalise(expected, "") and expected.rows
+
+
+def test_push_left_no_staging_graphs_and_every_graph_is_there(saitama_remote, saitama_store):
+    remote = set(saitama_remote.graphs())
+    assert not [g for g in remote if g.startswith(STAGING_PREFIX)]
+    assert set(saitama_store.graphs()) <= remote
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_results_past_the_row_cap_are_paged(server):
+    store = server_store(server)
+    g = "urn:test:plangraph:paging"
+    buf = __import__("io").StringIO()
+    expected = write_graph(buf, municipalities=5, seed=11, quads=False)  # about 19,500 triples
+    store.load_data(buf.getvalue(), format="nt", graph=g)
+    try:
+        q = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+        res = store.query(q)
+        assert len(res.rows) == expected and not res.truncated  # Virtuoso alone would stop at 10,000
+        assert len({tuple(map(str, r)) for r in res.rows}) == expected
+        capped = store.query(q, max_rows=12_345)
+        assert len(capped.rows) == 12_345 and capped.truncated
+    finally:
+        store.update(f"DROP SILENT GRAPH <{g}>")
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_replace_graph_on_the_server(server):
+    store = server_store(server)
+    g = "urn:test:plangraph:replace"
+    s, p = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
+    store.replace_graph(g, [ox.Quad(s, p, ox.Literal("一"), ox.NamedNode(g)),
+                            ox.Quad(s, p, ox.Literal("二"), ox.NamedNode(g))])
+    store.replace_graph(g, [ox.Quad(s, p, ox.Literal("三", language="ja"), ox.NamedNode(g))])
+    try:
+        assert [q.object for q in store.quads(g)] == [ox.Literal("三", language="ja")]
+        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
+    finally:
+        store.update(f"DROP SILENT GRAPH <{g}>")
+
+
+def test_virtuoso_digest_with_a_wrong_password_is_an_auth_error():
+    store = server_store("virtuoso", password="not-the-password")
+    with pytest.raises(AuthError):
+        store.update("INSERT DATA { GRAPH <urn:test:plangraph:auth> { <urn:a> <urn:b> <urn:c> } }")
+
+
+def test_virtuoso_refuses_anonymous_writes_on_its_read_only_endpoint():
+    store = server_store("virtuoso", update_url=SERVERS["virtuoso"]["query_url"], user=None, password=None)
+    with pytest.raises(StoreError, match="SR186"):  # "No permission to execute procedure …"
+        store.update("INSERT DATA { GRAPH <urn:test:plangraph:anon> { <urn:a> <urn:b> <urn:c> } }")
+
+
+# --- the web app, unchanged, on a remote store ------------------------------------------
+
+@pytest.fixture(scope="module")
+def remote_app(saitama_remote):
+    from web import create_app
+
+    cfg = SERVERS[saitama_remote.server_name]
+    config = {"store_url": cfg["query_url"], "store_update_url": cfg["update_url"],
+              "store_gsp_url": cfg["gsp_url"], "store_user": cfg.get("user"),
+              "store_password": cfg.get("password"), "store_auth": cfg.get("auth", "basic"),
+              "TESTING": True}
+    return create_app(config={k: v for k, v in config.items() if v is not None})
+
+
+def test_app_endpoint_answers_from_the_remote_store(remote_app, saitama_store):
+    q = ("PREFIX pg: <https://w3id.org/plangraph/ontology#> "
+         "SELECT ?policy WHERE { ?policy a pg:BasicPolicy } ORDER BY ?policy")
+    client = remote_app.test_client()
+    resp = client.post("/sparql", data={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    assert resp.status_code == 200 and resp.mimetype == "application/sparql-results+json"
+    got = [b["policy"]["value"] for b in resp.get_json()["results"]["bindings"]]
+    assert got == [r[0].value for r in saitama_store.query(q).rows]
+    assert got[-1].endswith("/plan/digital-2021/policy/3")
+    ask = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert ask.get_json()["boolean"] is True
+    bad = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x"})
+    assert bad.status_code == 400
+
+
+def test_app_named_query_api_on_the_remote_store(remote_app):
+    resp = remote_app.test_client().get("/queries/upper-plans.json")
+    assert resp.status_code == 200
+    labels = {row.get("upperLabel") for row in resp.get_json()["rows"]}
+    assert "さいたま市総合振興計画" in str(labels)
+
+
+def test_app_refuses_service_on_the_remote_store(remote_app):
+    resp = remote_app.test_client().get(
+        "/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert resp.status_code == 400
