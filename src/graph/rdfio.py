@@ -60,7 +60,20 @@ def parse_error(exc: BaseException, source: str) -> ParseError:
     if not m:
         return ParseError(text, source=source)
     message = _TRAILING_LINE.sub("", text[m.end():]) or "syntax error"
+    if message.startswith("Invalid UTF-8"):
+        message = _NOT_UTF8
     return ParseError(message, source=source, line=int(m.group(1)), column=int(m.group(2) or m.group(3)))
+
+
+_NOT_UTF8 = "not UTF-8 text (a Shift_JIS/CP932 file must be saved as UTF-8) / UTF-8 で保存してください"
+
+
+def _utf8_error(data: bytes, offset: int, source: str) -> ParseError:
+    """A ParseError at the line and column of the first byte that is not UTF-8."""
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    return ParseError(_NOT_UTF8, source=source, line=line, column=column)
 
 
 def _json_depth(value: object) -> int:
@@ -83,7 +96,7 @@ def check_safe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ParseError(f"RDF/XML must be UTF-8 (bad byte at offset {exc.start})", source=source) from None
+            raise _utf8_error(data, exc.start, source) from None
         m = _DTD.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
@@ -106,18 +119,23 @@ def check_safe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
         except json.JSONDecodeError as exc:
             raise ParseError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno) from None
         except UnicodeDecodeError as exc:
-            raise ParseError(f"JSON-LD must be UTF-8 (bad byte at offset {exc.start})", source=source) from None
+            raise _utf8_error(data, exc.start, source) from None
         if _json_depth(doc) > MAX_JSON_DEPTH:
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused", source=source)
 
 
 def as_bytes(data: bytes | str | object) -> bytes:
-    """Input as bytes: reads file objects, encodes str as UTF-8."""
+    """Input as bytes: reads file objects, encodes str as UTF-8, drops a UTF-8 byte-order mark.
+
+    Windows Notepad saves "UTF-8" with a BOM, which the Turtle and N-Triples
+    parsers read as a stray character at 1:1.
+    """
     if hasattr(data, "read"):
         data = data.read()
     if isinstance(data, str):
-        return data.encode("utf-8")
-    return bytes(data)
+        data = data.encode("utf-8")
+    data = bytes(data)
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
 def parse_quads(data: bytes | str, fmt: ox.RdfFormat, source: str = "<data>") -> list[ox.Quad]:

@@ -243,3 +243,19 @@ def test_malformed_rdf_xml_names_line_and_column():
         EmbeddedStore().load_data(data, format="rdf", source="plan.rdf")
     assert (exc.value.line, exc.value.column) == (4, 5)
     assert str(exc.value).startswith("plan.rdf:4:5: ")
+
+
+def test_a_notepad_byte_order_mark_is_accepted():
+    s = EmbeddedStore()
+    s.load_data(b"\xef\xbb\xbf" + f'<{PLAN}> <{LABEL}> "計画"@ja .'.encode(), format="ttl", graph="https://ex.org/g")
+    assert _labels(s) == ["計画"]
+
+
+@pytest.mark.parametrize("fmt,text,where", [
+    ("ttl", '<https://ex.org/a> <https://ex.org/b> "計画" .', (1, 40)),
+    ("jsonld", '{"@id": "https://ex.org/a",\n "https://ex.org/b": "計画"}', (2, 23)),
+])
+def test_shift_jis_files_are_told_to_be_utf8(fmt, text, where):
+    with pytest.raises(ParseError, match="not UTF-8 text") as exc:
+        EmbeddedStore().load_data(text.encode("cp932"), format=fmt, source="sjis." + fmt)
+    assert (exc.value.line, exc.value.column) == where
