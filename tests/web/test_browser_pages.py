@@ -197,3 +197,23 @@ def test_no_page_makes_an_external_request_or_breaks(server, watched, path):
     watched.assert_clean()
     if path == "/":
         watched.shot("home")
+
+
+def test_query_page_works_without_javascript(server, browser):
+    """If the script fails, the editor is a plain textarea and the forms still run queries."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/query")
+        assert page.locator(".CodeMirror").count() == 0
+        assert "PREFIX pg:" in page.locator("textarea#query").input_value()
+        page.select_option("#named-select", "plan-structure")
+        page.click("form.pick-named button[type=submit]")          # the 読み込む button (hidden with JS)
+        page.wait_for_selector("table.results-table")
+        assert "上質な行政経営" in page.locator("table.results-table").inner_text()
+        page.fill("textarea#query", "SELECT ?n WHERE { VALUES ?n { 1 2 } }")
+        page.click("#query-form button[name=run]")
+        page.wait_for_selector("table.results-table")
+        assert page.locator("table.results-table tbody tr").count() == 2
+    finally:
+        context.close()
