@@ -79,7 +79,8 @@ def _view(sub: nx.DiGraph) -> nw.View:
 
 def _choices(G: nx.DiGraph, lang: str) -> dict[str, list[tuple[str, str]]]:
     """Filter options: plans that have elements, upper plans (that state goals), basic policies."""
-    plans = {p for _, p in G.nodes(data="plan") if p}
+    element_kinds = {"basicphilosophy", "basicpolicy", "measure", "project"}
+    plans = {p for _, a in G.nodes(data=True) if (p := a.get("plan")) and nw.kind_key(a.get("kind")) in element_kinds}
     uppers = {v for u, v, r in G.edges(data="relation") if nw.local_name(r) == "goalOf"}
     policies = {n for n, k in G.nodes(data="kind") if nw.kind_key(k) == "basicpolicy"}
 
@@ -110,6 +111,7 @@ def ego_page():
     depth = _depth()
     G = alignment_graph()
     view = _view(nw.ego(G, node, depth))
+    view.legend = nw.full_legend(current_lang())  # expanding may bring in any class
     label = nw.node_label(G.nodes[node], current_lang()) if node in G else ""
     return render_template("views/view.html", view=view, filters=_filters(), choices=None,
                            data_url=url_for("views.view_data", **_download_args()),

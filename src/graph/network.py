@@ -356,6 +356,15 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
     return View(net.nodes, net.edges, net.options, total, capped, message, legend)
 
 
+def full_legend(lang: str = "ja") -> dict:
+    """The legend of every class and relation (for views that grow, like an expanding ego view)."""
+    lang = "en" if lang == "en" else "ja"
+    return {"nodes": [{"kind": k, "label": v[lang], "color": v["color"], "shape": v["shape"]}
+                      for k, v in KIND_STYLE.items() if k != "other"],
+            "edges": [{"relation": r, "label": v[lang], "color": v["color"], "dashes": v["dashes"]}
+                      for r, v in RELATION_STYLE.items() if r != "other"]}
+
+
 # --- downloads ------------------------------------------------------------------
 
 def _relation_iri(rel: str | None) -> str:
