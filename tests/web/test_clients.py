@@ -1,0 +1,199 @@
+"""Real SPARQL clients against a live server on loopback get the library's answers.
+
+The server is waitress serving the app over the Saitama graph; the clients
+are SPARQLWrapper, rdflib's SPARQLStore and curl. Every named query is run
+through the clients and compared, row for row, with
+``graph.queries.run_named`` on the library store.
+
+GROUP_CONCAT's order is unspecified (SPARQL 1.1 §18.5.1.7) and differs
+between store copies (the workers load a dump), so concatenated cells are
+compared as sets of their parts.
+
+Clients send query text, not substitutions, so the parameters of a named
+query are written into the text as a ``VALUES`` block at the start of its
+outermost WHERE group — the same bindings, in place before any FILTER/BIND
+reads them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
+
+from graph.queries import bind, list_queries, run_named
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+NAMED = [q.name for q in list_queries()]
+
+
+@pytest.fixture(scope="module")
+def endpoint(make_app, live_server, saitama_store) -> str:
+    return live_server(make_app(saitama_store)) + "/sparql"
+
+
+def query_text(name: str) -> tuple[str, dict]:
+    """The named query's text with its example parameters written in, and the parameters."""
+    query = next(q for q in list_queries() if q.name == name)
+    params = {p.name: p.example for p in query.parameters if p.example}
+    bound = bind(query, params)
+    text = query.text
+    if bound:
+        names = list(bound)
+        values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + \
+                 " ".join(str(bound[n]) for n in names) + ") }"
+        m = re.search(r"WHERE\s*\{", text, re.IGNORECASE)
+        text = text[:m.end()] + " " + values + " " + text[m.end():]
+    return text, params
+
+
+def concatenated(name: str) -> set[str]:
+    """Variables a named query fills with GROUP_CONCAT (their order of parts is unspecified)."""
+    text = next(q for q in list_queries() if q.name == name).text
+    return set(re.findall(r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*\)\s*AS\s+\?(\w+)", text, re.IGNORECASE))
+
+
+def unordered(rows: list[tuple], variables: set[str]) -> list[tuple]:
+    """Rows with each GROUP_CONCAT cell replaced by the sorted set of its parts."""
+    if not variables:
+        return rows
+    out = []
+    for row in rows:
+        cells = []
+        for v, term in row:
+            if v in variables and term[0] == "literal":
+                parts = tuple(sorted(re.split(r"[、,;|]\s*", term[1])))
+                term = (term[0], parts, *term[2:])
+            cells.append((v, term))
+        out.append(tuple(cells))
+    return sorted(out)
+
+
+def _norm(kind: str, value: str, lang: str | None = None, datatype: str | None = None) -> tuple:
+    if kind == "bnode":
+        return ("bnode",)  # blank node labels are per response
+    if kind == "literal" and datatype in (None, XSD_STRING, LANG_STRING):
+        datatype = None
+    return (kind, value, lang or None, datatype)
+
+
+def library_rows(store, name: str, params: dict) -> list[tuple]:
+    result = run_named(store, name, params)
+    out = []
+    for row in result.rows:
+        cells = []
+        for v, t in zip(result.variables, row):
+            if t is None:
+                continue
+            if isinstance(t, ox.NamedNode):
+                cells.append((v, _norm("uri", t.value)))
+            elif isinstance(t, ox.BlankNode):
+                cells.append((v, _norm("bnode", t.value)))
+            else:
+                cells.append((v, _norm("literal", t.value, t.language, t.datatype.value)))
+        out.append(tuple(sorted(cells)))
+    return sorted(out)
+
+
+def wrapper_rows(doc: dict) -> list[tuple]:
+    out = []
+    for b in doc["results"]["bindings"]:
+        cells = []
+        for v, t in b.items():
+            kind = {"typed-literal": "literal"}.get(t["type"], t["type"])
+            cells.append((v, _norm(kind, t["value"], t.get("xml:lang"), t.get("datatype"))))
+        out.append(tuple(sorted(cells)))
+    return sorted(out)
+
+
+def rdflib_rows(result) -> list[tuple]:
+    out = []
+    for row in result:
+        cells = []
+        for v in result.vars:
+            t = row[v]
+            if t is None:
+                continue
+            if isinstance(t, rdflib.URIRef):
+                cells.append((str(v), _norm("uri", str(t))))
+            elif isinstance(t, rdflib.BNode):
+                cells.append((str(v), _norm("bnode", str(t))))
+            else:
+                cells.append((str(v), _norm("literal", str(t), t.language,
+                                            str(t.datatype) if t.datatype else None)))
+        out.append(tuple(sorted(cells)))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_sparqlwrapper_gets_the_library_answer(endpoint, saitama_store, name):
+    text, params = query_text(name)
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    concat = concatenated(name)
+    assert unordered(wrapper_rows(client.query().convert()), concat) == \
+        unordered(library_rows(saitama_store, name, params), concat)
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_rdflib_sparqlstore_gets_the_library_answer(endpoint, saitama_store, name):
+    text, params = query_text(name)
+    graph = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="xml"))
+    concat = concatenated(name)
+    assert unordered(rdflib_rows(graph.query(text)), concat) == \
+        unordered(library_rows(saitama_store, name, params), concat)
+
+
+def test_sparqlwrapper_post_and_xml(endpoint, saitama_store):
+    text, params = query_text("plans")
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(text)
+    client.setMethod(POST)
+    client.setReturnFormat(XML)
+    dom = client.query().convert()
+    results = dom.getElementsByTagName("result")
+    assert len(results) == len(library_rows(saitama_store, "plans", params)) > 0
+    literals = {n.firstChild.data for n in dom.getElementsByTagName("literal") if n.firstChild}
+    assert "さいたま市行政デジタル化計画" in literals or any("デジタル" in s for s in literals)
+
+
+def test_sparqlwrapper_ask_and_construct(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("PREFIX pg: <https://w3id.org/plangraph/ontology#> ASK { ?plan pg:upperPlan ?upper }")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+    plan = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(f"CONSTRUCT {{ <{plan}> ?p ?o }} WHERE {{ <{plan}> ?p ?o }}")
+    g = client.queryAndConvert()  # rdflib Graph, parsed from the endpoint's RDF
+    labels = {str(o) for o in g.objects(rdflib.URIRef(plan), rdflib.RDFS.label)}
+    assert any("デジタル化計画" in label for label in labels)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_get_and_post(endpoint, saitama_store):
+    text, params = query_text("plans")
+    expected = library_rows(saitama_store, "plans", params)
+    got = subprocess.run(["curl", "-sS", "--fail", "-G", endpoint, "--data-urlencode", f"query={text}",
+                          "-H", "Accept: application/sparql-results+json"],
+                         capture_output=True, check=True, timeout=60)
+    assert wrapper_rows(json.loads(got.stdout)) == expected
+    posted = subprocess.run(["curl", "-sS", "--fail", endpoint, "-H", "Content-Type: application/sparql-query",
+                             "-H", "Accept: text/csv", "--data-binary", "@-"],
+                            input=text.encode(), capture_output=True, check=True, timeout=60)
+    rows = list(csv.reader(io.StringIO(posted.stdout.decode())))
+    assert len(rows) == 1 + len(expected)
+    head = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", endpoint],
+                          capture_output=True, check=True, timeout=60)
+    assert head.stdout == b"405"
