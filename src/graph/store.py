@@ -333,12 +333,27 @@ class EmbeddedStore(Store):
         safety pre-check (see :mod:`graph.rdfio`).
         """
         fmt = rdf_format(path)
+        if _file_contains(Path(path), b"<<"):
+            # Quoted triples need the nesting check of graph.rdfio: take the checked path.
+            self.load_file(path, graph=graph)
+            return
         try:
             self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
         except (SyntaxError, ValueError) as exc:
             raise parse_error(exc, str(path)) from None
         except OSError as exc:
             raise StoreError(f"{path}: cannot load: {exc}") from None
+
+
+def _file_contains(path: Path, needle: bytes, chunk: int = 1 << 24) -> bool:
+    """Does the file contain ``needle``? Read in chunks, so a big file is never held whole."""
+    tail = b""
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            if needle in tail + block[: len(needle) - 1] or needle in block:
+                return True
+            tail = block[-(len(needle) - 1):]
+    return False
 
 
 def open_store(settings: Settings) -> Store:

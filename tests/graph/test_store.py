@@ -259,3 +259,28 @@ def test_shift_jis_files_are_told_to_be_utf8(fmt, text, where):
     with pytest.raises(ParseError, match="not UTF-8 text") as exc:
         EmbeddedStore().load_data(text.encode("cp932"), format=fmt, source="sjis." + fmt)
     assert (exc.value.line, exc.value.column) == where
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt"])
+def test_deeply_nested_triple_terms_are_refused_not_a_crash(fmt):
+    # 20,000 nested <<( … )>>: handed to pyoxigraph 0.5 this kills the process with SIGSEGV.
+    n = 20_000
+    data = "<https://ex.org/a> <https://ex.org/b> " + "<<( <https://ex.org/a> <https://ex.org/b> " * n \
+        + '"x"' + " )>>" * n + " .\n"
+    with pytest.raises(ParseError, match="nested deeper than 64"):
+        EmbeddedStore().load_data(data, format=fmt, graph="https://ex.org/g")
+
+
+def test_shallow_triple_terms_still_load():
+    s = EmbeddedStore()
+    s.load_data('<https://ex.org/a> <https://ex.org/b> <<( <https://ex.org/c> <https://ex.org/d> "e" )>> .',
+                format="nt", graph="https://ex.org/g")
+    assert isinstance(next(s.quads()).object, ox.Triple)
+
+
+def test_bulk_load_takes_the_checked_path_for_quoted_triples(tmp_path):
+    nt = tmp_path / "big.nt"
+    nt.write_text('<https://ex.org/a> <https://ex.org/b> ' + '<<( <https://ex.org/a> <https://ex.org/b> ' * 100
+                  + '"x"' + ' )>>' * 100 + ' .\n')
+    with pytest.raises(ParseError, match="nested deeper"):
+        EmbeddedStore(tmp_path / "db").bulk_load_file(nt, graph="https://ex.org/g")
