@@ -74,6 +74,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search.hint": {"ja": "全角・半角、カタカナ・ひらがな、大文字・小文字を区別せずにラベルを検索します。",
                     "en": "Searches labels ignoring full/half width, katakana/hiragana and case."},
     "search.matched": {"ja": "一致したラベル", "en": "matched label"},
+    "search.capped": {"ja": "上位 {n} 件を表示しています。語を追加して絞り込めます。",
+                      "en": "Showing the best {n}. Add words to narrow the search."},
     "home.title": {"ja": "自治体計画を Linked Data で", "en": "Municipal plans as Linked Data"},
     "home.lead": {"ja": "PlanGraph は自治体の計画（総合計画、戦略、分野別計画、アクション・プラン）とその基本理念・基本方針・施策・事業、"
                         "上位計画の目標、根拠法令、計画期間を RDF で記述し、SPARQL とネットワーク図で計画間の整合性を示します。",

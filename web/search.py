@@ -17,18 +17,20 @@ bp = Blueprint("search", __name__)
 
 #: Longest accepted search text; longer input is cut (a label is never this long).
 MAX_QUERY = 200
+#: Most hits shown; the page says when there may be more.
+MAX_HITS = 50
 
 
 def _hits():
     q = request.args.get("q", "").strip()[:MAX_QUERY]
-    return q, (search(get_store(), q, current_lang()) if q else [])
+    return q, (search(get_store(), q, current_lang(), limit=MAX_HITS) if q else [])
 
 
 @bp.get("/search")
 def search_page():
     """The search page: the box, and the resources whose labels match."""
     q, hits = _hits()
-    return render_template("search.html", q=q, hits=hits)
+    return render_template("search.html", q=q, hits=hits, capped=len(hits) >= MAX_HITS)
 
 
 @bp.get("/search.json")

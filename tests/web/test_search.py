@@ -65,3 +65,12 @@ def test_search_box_in_the_header_of_every_page(client):
 def test_query_text_is_escaped(client):
     body = client.get("/search", query_string={"q": "<b>x</b>"}).get_data(as_text=True)
     assert "<b>x</b>" not in body and "&lt;b&gt;x&lt;/b&gt;" in body
+
+
+def test_many_hits_are_capped_with_a_notice():
+    store = EmbeddedStore()
+    store.load_data("\n".join(f'<https://ex.org/r{i}> <http://www.w3.org/2000/01/rdf-schema#label> "施策{i}"@ja .'
+                              for i in range(80)), format="nt", graph="https://ex.org/g")
+    c = create_app({"TESTING": True}, store=store).test_client()
+    body = c.get("/search?q=施策").get_data(as_text=True)
+    assert "上位 50 件を表示しています" in body and body.count('class="iri"') == 50
