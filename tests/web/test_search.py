@@ -73,4 +73,4 @@ def test_many_hits_are_capped_with_a_notice():
                               for i in range(80)), format="nt", graph="https://ex.org/g")
     c = create_app({"TESTING": True}, store=store).test_client()
     body = c.get("/search?q=施策").get_data(as_text=True)
-    assert "上位 50 件を表示しています" in body and body.count('class="iri') == 50
+    assert "上位 50 件を表示しています" in body and body.count('class="iri external"') == 50
