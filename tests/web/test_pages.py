@@ -228,3 +228,14 @@ def test_construct_result_is_a_triple_table_with_turtle_download(client):
     body = html(client.get("/query", query_string={"query": q}))
     assert "<th scope=\"col\">predicate</th>" in body and "上質な行政経営" in body
     assert "format=turtle" in body and "format=csv" not in body
+
+
+def test_every_message_key_used_by_the_page_templates_exists():
+    from web.i18n import MESSAGES
+
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    mine = ["base.html", "macros.html", "home.html", "query.html", "queries.html", "named.html", "_results.html",
+            "_params.html", "entity.html", "entity_404.html", "search.html", "dataset.html"]
+    for name in mine:
+        for key in re.findall(r"""\bt\(['"]([\w.]+)['"]""", (templates / name).read_text(encoding="utf-8")):
+            assert key in MESSAGES, f"{name}: {key}"
