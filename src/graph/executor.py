@@ -34,14 +34,14 @@ Processes::
 * A **remote** store (``store_url``) needs no processes: its HTTP timeout is
   the deadline, and the inspection runs here.
 
+The code that runs inside the child processes is :mod:`graph.workers`.
+
 ``QueryExecutor.query`` has the signature of ``Store.query``, so code that
 only reads (named queries, pages) can take either.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing as mp
 import os
 import signal
 import socket
@@ -52,179 +52,18 @@ import time
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.reduction import recv_handle, send_handle
+from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
 
-from . import errors, netguard, sandbox
-from .errors import PlanGraphError, QueryTimeout, StoreError
+from . import sandbox
+from .errors import QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
-
-log = logging.getLogger(__name__)
+from .workers import decode_error, with_query_dataset
 
 #: How long the app waits for the zygote to start and load the data (not a query deadline).
 STARTUP_TIMEOUT_S = 120.0
 
-
-# --- the child processes --------------------------------------------------------
-
-def _encode_error(exc: BaseException) -> tuple:
-    if isinstance(exc, PlanGraphError):
-        return ("error", type(exc).__name__, exc.message, exc.title, exc.status)
-    # Never echo raw exception text to the client; the worker's stderr keeps it.
-    log.error("query worker: unexpected %s: %s", type(exc).__name__, exc)
-    return ("error", "StoreError", "the query failed inside the query worker", "Store error", 500)
-
-
-def _decode_error(msg: tuple) -> PlanGraphError:
-    _, name, message, title, status = msg
-    cls = getattr(errors, name, None)
-    if not (isinstance(cls, type) and issubclass(cls, PlanGraphError)):
-        cls = StoreError
-    exc = cls.__new__(cls)
-    PlanGraphError.__init__(exc, message, title=title, status=status)
-    return exc
-
-
-def _open_worker_store(source: tuple) -> EmbeddedStore:
-    kind = source[0]
-    if kind == "path":
-        return EmbeddedStore(source[1], read_only=True, base_iri=source[2])
-    raise StoreError(f"unknown store source {kind!r}")
-
-
-def with_query_dataset(info: sandbox.QueryInfo, kwargs: dict) -> dict:
-    """Honour the query's own FROM / FROM NAMED (Store.query's union default would hide them).
-
-    The protocol's default-graph-uri / named-graph-uri, when given, win (SPARQL 1.1 Protocol 2.1.4).
-    """
-    if kwargs.get("default_graph") or kwargs.get("named_graphs"):
-        return kwargs
-    if not (info.from_graphs or info.from_named):
-        return kwargs
-    return {**kwargs, "default_graph": list(info.from_graphs) or None,
-            "named_graphs": list(info.from_named) or None}
-
-
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this worker when the zygote dies, even mid-query (best effort)."""
-    try:
-        import ctypes  # noqa: PLC0415
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple) -> None:
-    """Serve queries one at a time until the app closes the pipe."""
-    zygote = os.getppid()
-    _die_with_parent()
-
-    def watchdog() -> None:  # the zygote died: nobody would ever kill us
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != zygote:
-                os._exit(1)
-
-    threading.Thread(target=watchdog, daemon=True).start()
-    if store is None:
-        store = _open_worker_store(source)
-    graphs = store.graphs
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        sparql, kwargs, inspect = job
-        try:
-            if inspect:
-                kwargs = with_query_dataset(sandbox.inspect_query(sparql, graphs=graphs), kwargs)
-            reply: tuple = ("ok", store.query(sparql, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 — everything goes back as an error shape
-            reply = _encode_error(exc)
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
-def zygote_entry(fd: int) -> None:
-    """Entry point of the zygote process (started by :meth:`QueryExecutor._start_zygote`)."""
-    _zygote_main(Connection(fd))
-
-
-def _zygote_main(conn: Connection) -> None:
-    """The zygote: hold the store, fork workers on request, reload after writes."""
-    netguard.install()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in `plangraph serve` is the app's to handle
-    tag, source = conn.recv()
-    sandbox.warm_up()
-    store = _zygote_store(source)
-    children: set[int] = set()
-    conn.send(("ready", os.getpid()))
-    while True:
-        _reap(children)
-        if not conn.poll(1.0):
-            continue
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            break
-        if msg is None or msg[0] == "exit":
-            break
-        if msg[0] == "reload":
-            source = msg[1]
-            store = _zygote_store(source)
-            conn.send(("reloaded",))
-        elif msg[0] == "spawn":
-            parent_end, child_end = mp.Pipe(duplex=True)
-            pid = os.fork()
-            if pid == 0:  # the worker
-                code = 0
-                try:
-                    conn.close()
-                    parent_end.close()
-                    _worker_loop(child_end, store, source)
-                except BaseException:  # noqa: BLE001
-                    code = 1
-                os._exit(code)  # never run the zygote's atexit handlers in a worker
-            children.add(pid)
-            conn.send(("spawned", pid))
-            send_handle(conn, parent_end.fileno(), msg[1])
-            parent_end.close()
-            child_end.close()
-    for pid in children:  # the app went away: take the workers with us
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    _reap(children)
-
-
-def _zygote_store(source: tuple) -> EmbeddedStore | None:
-    if source[0] == "dump":
-        import pyoxigraph as ox  # noqa: PLC0415
-
-        store = EmbeddedStore(base_iri=source[2])
-        store.raw.load(source[1], format=ox.RdfFormat.N_QUADS)
-        return store
-    return None  # "path": each worker opens the folder itself, after the fork
-
-
-def _reap(children: set[int]) -> None:
-    for pid in list(children):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            children.discard(pid)
-
-
-# --- the app side ---------------------------------------------------------------
 
 @dataclass
 class _Worker:
@@ -321,7 +160,7 @@ class QueryExecutor:
                 self._release(worker)
         if reply[0] == "ok":
             return reply[1]
-        raise _decode_error(reply)
+        raise decode_error(reply)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update on the main store (caller checked the token), then refresh workers.
@@ -469,7 +308,7 @@ class QueryExecutor:
         # the caller's __main__ (a script without a main guard would start twice).
         ours, theirs = socket.socketpair()
         proc = subprocess.Popen(
-            [sys.executable, "-c", f"from graph.executor import zygote_entry; zygote_entry({theirs.fileno()})"],
+            [sys.executable, "-c", f"from graph.workers import zygote_entry; zygote_entry({theirs.fileno()})"],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         conn = Connection(ours.detach())
