@@ -284,3 +284,14 @@ def test_bulk_load_takes_the_checked_path_for_quoted_triples(tmp_path):
                   + '"x"' + ' )>>' * 100 + ' .\n')
     with pytest.raises(ParseError, match="nested deeper"):
         EmbeddedStore(tmp_path / "db").bulk_load_file(nt, graph="https://ex.org/g")
+
+
+def test_deeply_nested_rdf_xml_is_refused_not_left_to_hang():
+    # 100,000 levels: pyoxigraph 0.5 would parse this for hours (superquadratic in depth).
+    n = 100_000
+    data = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:b="https://ex.org/">' + "<rdf:Description><b:p>" * n + "<rdf:Description/>"
+            + "</b:p></rdf:Description>" * n + "</rdf:RDF>")
+    with pytest.raises(ParseError, match="nested deeper than 256") as exc:
+        EmbeddedStore().load_data(data, format="rdf", source="deep.rdf")
+    assert exc.value.line == 2
