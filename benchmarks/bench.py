@@ -1,0 +1,320 @@
+"""PlanGraph at national scale: load time, memory and named-query latency (a script, not a test).
+
+For each size of the synthetic national graph (:mod:`graph.synthetic`) it
+reports the load time and peak memory (RSS of a fresh process) and the median
+latency of every named query, measured
+
+  (a) through the HTTP endpoint: ``plangraph serve`` in a subprocess,
+      ``GET /queries/<name>.json`` (routing, worker process, JSON included);
+  (b) through the library's store: ``EmbeddedStore`` via ``run_named``;
+  (c) on raw pyoxigraph: ``Store.query`` with the same substitutions, rows materialised;
+  (d) on rdflib's own SPARQL engine, where it finishes within ``--rdflib-timeout`` per query;
+
+and prints a table with the ratios (a)/(c) and (d)/(c). ``--country`` adds the
+whole synthetic country (1,741 municipalities, about 6.8M triples) on an
+on-disk store: build time, then the time and memory until the library and
+the app answer after a restart, and the latency of the questions scoped to
+one plan. ``--views`` runs ``benchmarks/views_bench.py --no-browser`` (the
+alignment view at 100/1,000/5,000 nodes) as well.
+
+    python3 benchmarks/bench.py                      # 10k, 100k, 1M
+    python3 benchmarks/bench.py --sizes 10k --repeat 3 --no-rdflib
+    python3 benchmarks/bench.py --sizes 10k,100k,1M --country --views | tee bench.txt
+
+The named queries are called with parameters that exist in the synthetic
+graph (the first municipality's first sector plan, its first policy and a
+goal it supports); questions without a parameter answer for the whole graph.
+The HTTP app runs with ``max_rows`` raised so that all four measure the same work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from graph.synthetic import JAPAN_MUNICIPALITIES, generate_file, municipalities_for_triples  # noqa: E402
+
+CHILD = [sys.executable, str(Path(__file__).resolve().parent / "bench_child.py")]
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("km")) * mult)
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), 0)
+    load = os.getloadavg()
+    return (f"{cpu}, {os.cpu_count()} CPU, {mem / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+            f"load average at start {load[0]:.1f}")
+
+
+def child_lines(args: list[str], timeout: float | None = None) -> list[dict]:
+    out = subprocess.run(CHILD + args, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child {args[0]} failed:\n{out.stderr[-2000:]}")
+    return [json.loads(ln) for ln in out.stdout.splitlines() if ln.startswith("{")]
+
+
+# --- (d) rdflib, with a per-query timeout --------------------------------------------
+
+def run_rdflib(file: Path, params: dict, repeat: int, timeout: float) -> tuple[dict, dict]:
+    """Per query: median ms or "timeout"; restarts the rdflib process after a timeout."""
+    results: dict[str, object] = {}
+    info: dict = {}
+    while True:
+        proc = subprocess.Popen(CHILD + ["rdflib", str(file), json.dumps(params), str(repeat),
+                                         ",".join(results)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        lines: list[dict] = []
+        cond = threading.Condition()
+
+        def read(proc=proc, lines=lines, cond=cond):
+            for ln in proc.stdout:
+                if ln.startswith("{"):
+                    with cond:
+                        lines.append(json.loads(ln))
+                        cond.notify()
+            with cond:
+                lines.append({"event": "eof"})
+                cond.notify()
+        threading.Thread(target=read, daemon=True).start()
+        current, deadline, seen = None, time.monotonic() + 3600, 0
+        while True:
+            with cond:
+                cond.wait_for(lambda: len(lines) > seen, timeout=max(0.0, deadline - time.monotonic()))
+                new = lines[seen:]
+                seen = len(lines)
+            if not new:  # the current query passed its deadline
+                proc.kill()
+                proc.wait()
+                results[current] = "timeout"
+                break
+            for ev in new:
+                if ev["event"] == "loaded":
+                    info = ev
+                elif ev["event"] == "start":
+                    current, deadline = ev["name"], time.monotonic() + timeout * (repeat + 1)
+                elif ev["event"] == "query":
+                    results[ev["name"]] = ev["rdflib_ms"]
+                    current, deadline = None, time.monotonic() + 3600
+                elif ev["event"] == "done":
+                    info["rss_mb"] = ev["rss_mb"]
+            if any(ev["event"] in ("done", "eof") for ev in new):
+                proc.wait()
+                return results, info
+
+
+# --- (a) the HTTP endpoint ------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_tree_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the app and its query workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for ln in Path(f"/proc/{p}/status").read_text().splitlines():
+                if ln.startswith("VmRSS:"):
+                    total += int(ln.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def start_app(env_extra: dict) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    env = {**os.environ, "PLANGRAPH_MAX_ROWS": "10000000", "PLANGRAPH_QUERY_TIMEOUT_MS": "600000", **env_extra}
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    ask = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"plangraph serve exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(
+                    ask, headers={"Accept": "application/sparql-results+json"}), timeout=600) as r:
+                r.read()
+            return proc, url, time.monotonic() - started
+        except OSError:
+            time.sleep(0.05)
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, 15)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+
+
+def run_http(url: str, per_query: dict[str, dict], repeat: int) -> dict[str, float]:
+    out = {}
+    for name, params in per_query.items():
+        target = f"{url}/queries/{name}.json?" + urllib.parse.urlencode(params)
+
+        def get(target=target) -> None:
+            with urllib.request.urlopen(target, timeout=600) as r:
+                r.read()
+        get()
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            get()
+            times.append((time.perf_counter() - t) * 1000)
+        out[name] = statistics.median(times)
+    return out
+
+
+# --- the report -----------------------------------------------------------------------
+
+def fmt_ms(v) -> str:
+    return v if isinstance(v, str) else (f"{v:,.1f}" if v < 100 else f"{v:,.0f}")
+
+
+def ratio(a, c) -> str:
+    return "—" if isinstance(a, str) or a is None or not c else f"{a / c:.2f}"
+
+
+def per_query_params(params: dict) -> dict[str, dict]:
+    from graph.queries import list_queries
+
+    return {q.name: {p.name: params[p.name] for p in q.parameters if p.name in params} for q in list_queries()}
+
+
+def bench_size(size: int, args, workdir: Path) -> dict:
+    n = JAPAN_MUNICIPALITIES if size < 0 else municipalities_for_triples(size)
+    file = workdir / f"synthetic-{n}-seed{args.seed}.nq"
+    if not file.exists():
+        t = time.perf_counter()
+        triples = generate_file(file, municipalities=n, seed=args.seed)
+        print(f"generated {file.name}: {triples:,} triples in {time.perf_counter() - t:.1f} s", flush=True)
+    lines = child_lines(["embedded", str(file), "-", str(args.repeat)])
+    loaded = next(x for x in lines if x["event"] == "loaded")
+    params = next(x for x in lines if x["event"] == "params")["params"]
+    emb = {x["name"]: x for x in lines if x["event"] == "query"}
+    done = next(x for x in lines if x["event"] == "done")
+    print(f"\n## {loaded['triples']:,} triples ({n} municipalities)\n")
+    print(f"embedded (in memory): load {loaded['load_s']:.1f} s, peak RSS {done['rss_mb']:,.0f} MB "
+          f"(after load {loaded['rss_mb']:,.0f} MB)")
+    http: dict = {}
+    if not args.no_http:
+        proc, url, startup = start_app({"PLANGRAPH_DATA_PATHS": str(file)})
+        try:
+            http = run_http(url, per_query_params(params), args.repeat)
+            print(f"app (plangraph serve, in memory): ready in {startup:.1f} s, "
+                  f"RSS with workers {rss_tree_mb(proc.pid):,.0f} MB")
+        finally:
+            stop_app(proc)
+    rd: dict = {}
+    if not args.no_rdflib and loaded["triples"] <= args.rdflib_max:
+        rd, info = run_rdflib(file, params, args.rdflib_repeat, args.rdflib_timeout)
+        print(f"rdflib Dataset: load {info.get('load_s', float('nan')):.1f} s, "
+              f"peak RSS {info.get('rss_mb', float('nan')):,.0f} MB")
+    elif not args.no_rdflib:
+        print(f"rdflib: skipped above {args.rdflib_max:,} triples (--rdflib-max)")
+    print("\nmedian latency in ms (rows = answer size)\n")
+    head = ["query", "rows", "(a) http", "(b) store", "(c) raw", "(d) rdflib", "(a)/(c)", "(d)/(c)"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for name, e in emb.items():
+        a, d = http.get(name), rd.get(name)
+        print(f"| {name} | {e['rows']:,} | {fmt_ms(a) if a is not None else '—'} | {fmt_ms(e['store_ms'])} | "
+              f"{fmt_ms(e['raw_ms'])} | {fmt_ms(d) if d is not None else '—'} | {ratio(a, e['raw_ms'])} | "
+              f"{ratio(d, e['raw_ms'])} |", flush=True)
+    return params
+
+
+def bench_country(args, workdir: Path, params: dict | None) -> None:
+    n = JAPAN_MUNICIPALITIES
+    file = workdir / f"synthetic-{n}-seed{args.seed}.nq"
+    if not file.exists():
+        t = time.perf_counter()
+        triples = generate_file(file, municipalities=n, seed=args.seed)
+        print(f"generated {file.name}: {triples:,} triples in {time.perf_counter() - t:.1f} s", flush=True)
+    disk = workdir / f"store-{n}-seed{args.seed}"
+    if not disk.exists():
+        built = child_lines(["build-disk", str(file), str(disk)])[0]
+        print(f"\n## whole country on disk: {built['triples']:,} triples\n\nbuilt on-disk store in "
+              f"{built['build_s']:.0f} s (peak RSS {built['rss_mb']:,.0f} MB)")
+    lines = child_lines(["reopen", str(disk), json.dumps(params) if params else "-", str(args.repeat)])
+    reopened = next(x for x in lines if x["event"] == "reopened")
+    params = next(x for x in lines if x["event"] == "params")["params"]
+    done = next(x for x in lines if x["event"] == "done")
+    print(f"library restart (open on-disk store, first answer): {reopened['ready_s']:.2f} s, "
+          f"RSS {reopened['rss_mb']:,.0f} MB (peak after the scoped queries {done['rss_mb']:,.0f} MB)")
+    proc, url, startup = start_app({"PLANGRAPH_STORE_PATH": str(disk), "PLANGRAPH_DATA_PATHS": str(file)})
+    try:
+        rss = rss_tree_mb(proc.pid)
+        http = run_http(url, {k: v for k, v in per_query_params(params).items() if v}, args.repeat)
+    finally:
+        stop_app(proc)
+    print(f"app restart (plangraph serve on the on-disk store, first /sparql answer): {startup:.2f} s, "
+          f"RSS with workers {rss:,.0f} MB\n")
+    print("| scoped query | rows | library ms | http ms |\n|---|---|---|---|")
+    for x in (x for x in lines if x["event"] == "query"):
+        print(f"| {x['name']} | {x['rows']:,} | {fmt_ms(x['store_ms'])} | {fmt_ms(http.get(x['name'], '—'))} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated triple counts (k, M suffixes)")
+    ap.add_argument("--country", action="store_true", help="also the whole country on an on-disk store")
+    ap.add_argument("--views", action="store_true", help="also run benchmarks/views_bench.py --no-browser")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per query (after one warm-up)")
+    ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--no-rdflib", action="store_true")
+    ap.add_argument("--rdflib-max", type=parse_size, default=parse_size("1M"),
+                    help="largest size rdflib is tried on")
+    ap.add_argument("--rdflib-timeout", type=float, default=20.0, help="seconds per rdflib query run")
+    ap.add_argument("--rdflib-repeat", type=int, default=1, help="timed rdflib runs per query (it is slow)")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/plangraph-bench"))
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"# PlanGraph benchmark\n\nmachine: {machine()}\n", flush=True)
+    params = None
+    for size in (parse_size(s) for s in args.sizes.split(",") if s):
+        params = bench_size(size, args, args.workdir)
+    if args.country:
+        bench_country(args, args.workdir, params)
+    if args.views:
+        print("\n## alignment views (benchmarks/views_bench.py --no-browser)\n", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "views_bench.py"), "--no-browser"], cwd=ROOT)
+    print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
