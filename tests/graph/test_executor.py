@@ -1,0 +1,116 @@
+"""graph.executor: queries in worker processes give the store's answers; writes reach the workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from graph.errors import QueryForbidden, QuerySyntaxError, QueryTimeout
+from graph.executor import QueryExecutor
+from graph.settings import load_settings
+from graph.store import AskResult, EmbeddedStore, GraphResult, SelectResult
+
+EX = "https://ex.org/"
+DATA = f"""<{EX}a> <{EX}label> "計画"@ja .
+<{EX}a> <{EX}n> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{EX}b> <{EX}link> <{EX}a> .
+"""
+
+
+def make(store: EmbeddedStore, **settings) -> QueryExecutor:
+    return QueryExecutor(store, load_settings(environ={}, overrides={"query_workers": 1, **settings}))
+
+
+@pytest.fixture(scope="module")
+def store() -> EmbeddedStore:
+    s = EmbeddedStore()
+    s.load_data(DATA, format="nt", graph=EX + "g")
+    return s
+
+
+@pytest.fixture(scope="module")
+def executor(store):
+    ex = make(store)
+    yield ex
+    ex.close()
+
+
+def test_same_answers_as_the_store(executor, store):
+    q = f"SELECT ?s ?o WHERE {{ ?s <{EX}label> ?o }}"
+    got, want = executor.query(q), store.query(q)
+    assert isinstance(got, SelectResult)
+    assert got.variables == want.variables and got.rows == want.rows
+    assert got.rows[0][1].value == "計画" and got.rows[0][1].language == "ja"
+    assert executor.query(f"ASK {{ <{EX}b> <{EX}link> <{EX}a> }}") == AskResult(True)
+    graph = executor.query(f"CONSTRUCT WHERE {{ ?s <{EX}link> ?o }}")
+    assert isinstance(graph, GraphResult) and len(graph.triples) == 1
+
+
+def test_substitutions_and_row_cap(executor):
+    import pyoxigraph as ox
+
+    got = executor.query("SELECT ?s ?p WHERE { ?s ?p ?o }", substitutions={"s": ox.NamedNode(EX + "a")})
+    assert sorted(r[1].value for r in got.rows) == [EX + "label", EX + "n"]
+    capped = executor.query("SELECT * WHERE { ?s ?p ?o }", max_rows=2)
+    assert len(capped.rows) == 2 and capped.truncated
+
+
+def test_errors_come_back_as_plangraph_errors(executor):
+    with pytest.raises(QuerySyntaxError):
+        executor.query("SELECT WHERE")
+    with pytest.raises(QueryForbidden):
+        executor.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
+def test_deadline_kills_the_worker_and_a_new_one_answers(store):
+    big = EmbeddedStore()
+    big.load_data("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(3000)), format="nt", graph=EX + "big")
+    ex = make(big, query_timeout_ms=500)
+    try:
+        ex.query("ASK {}")
+        with pytest.raises(QueryTimeout, match="deadline"):
+            ex.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert ex.query("ASK {}") == AskResult(True)
+    finally:
+        ex.close()
+
+
+def test_writes_reach_the_workers(store):
+    own = EmbeddedStore()
+    own.load_data(DATA, format="nt", graph=EX + "g")
+    ex = make(own)
+    try:
+        assert ex.query(f"ASK {{ <{EX}c> ?p ?o }}") == AskResult(False)
+        ex.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}label> "新" }} }}')
+        assert ex.query(f"ASK {{ <{EX}c> ?p ?o }}") == AskResult(True)
+        with pytest.raises(QueryForbidden):
+            ex.update("LOAD <http://127.0.0.1:9/x.ttl>")
+    finally:
+        ex.close()
+
+
+def test_on_disk_store_workers_open_it_read_only(tmp_path):
+    disk = EmbeddedStore(tmp_path / "store")
+    disk.load_data(DATA, format="nt", graph=EX + "g")
+    disk.flush()
+    ex = make(disk)
+    try:
+        assert len(ex.query("SELECT * WHERE { ?s ?p ?o }").rows) == 3
+        ex.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}label> "新" }} }}')
+        assert len(ex.query("SELECT * WHERE { ?s ?p ?o }").rows) == 4
+    finally:
+        ex.close()
+
+
+def test_a_dead_zygote_is_restarted(store):
+    ex = make(store)
+    try:
+        ex.query("ASK {}")
+        os.kill(ex._zygote.pid, signal.SIGKILL)
+        ex._zygote.wait(5)
+        ex.refresh()  # retires the idle workers; the next query needs a new fork
+        assert ex.query("ASK {}") == AskResult(True)
+    finally:
+        ex.close()

@@ -1,0 +1,78 @@
+"""graph.sandbox: refusals come from the parse tree, so comments, strings and spelling do not fool it."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import QueryForbidden, QuerySyntaxError
+from graph.sandbox import inspect_query, inspect_update
+
+G = "https://ex.org/g"
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "select * where { service silent ?endpoint { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://x/> { ?s ?p ?o } } }",
+    "ASK { FILTER NOT EXISTS { SERVICE <http://x/> { } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+    "PREFIX e: <http://x/> SELECT * WHERE { { SELECT ?s WHERE { SERVICE e:s { ?s ?p ?o } } } }",
+])
+def test_service_anywhere_is_refused(query):
+    with pytest.raises(QueryForbidden, match="SERVICE"):
+        inspect_query(query, graphs=[G])
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" }',
+    "# SERVICE <http://x/> { ?s ?p ?o }\nSELECT * WHERE { ?s ?p ?o }",
+    "SELECT ?service WHERE { ?service ?p ?o }",
+])
+def test_the_word_service_outside_the_grammar_is_fine(query):
+    assert inspect_query(query, graphs=[G]).kind == "select"
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
+    "PREFIX f: <file:///etc/> SELECT * FROM f:passwd WHERE { ?s ?p ?o }",
+    f"SELECT * FROM <{G}> FROM <http://example.org/remote.ttl> WHERE {{ ?s ?p ?o }}",
+])
+def test_dataset_clauses_may_only_name_the_stores_graphs(query):
+    with pytest.raises(QueryForbidden, match="not a graph of this store"):
+        inspect_query(query, graphs=[G])
+
+
+def test_dataset_clauses_are_reported():
+    info = inspect_query(f"PREFIX e: <https://ex.org/> SELECT * FROM e:g FROM NAMED <{G}> WHERE {{ ?s ?p ?o }}",
+                         graphs=lambda: [G])
+    assert (info.kind, info.from_graphs, info.from_named) == ("select", (G,), (G,))
+
+
+@pytest.mark.parametrize("update", ["LOAD <http://x/a.ttl>", "CLEAR ALL", "DROP GRAPH <https://ex.org/g>",
+                                    "INSERT DATA { <https://ex.org/a> <https://ex.org/p> 1 }"])
+def test_updates_are_refused_as_queries(update):
+    with pytest.raises(QueryForbidden, match="read-only"):
+        inspect_query(update, graphs=[G])
+
+
+def test_malformed_query_carries_the_parsers_position():
+    with pytest.raises(QuerySyntaxError, match=r"line:1, col:"):
+        inspect_query("SELECT ?s WHERE { ?s ?p }", graphs=[G])
+
+
+@pytest.mark.parametrize("update", [
+    "LOAD <http://127.0.0.1:9/x.ttl>",
+    "LOAD SILENT <file:///etc/passwd> INTO GRAPH <https://ex.org/g>",
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+    "CLEAR ALL ; LOAD <http://x/>",
+])
+def test_updates_may_not_fetch(update):
+    with pytest.raises(QueryForbidden):
+        inspect_update(update)
+
+
+def test_ordinary_updates_pass():
+    inspect_update("DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { ?s ?p ?o FILTER(?o = 1) }")
