@@ -39,8 +39,11 @@ def _accepted() -> list[str]:
 
 
 def _prefers_html() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", *protocol.DESCRIPTION_TYPES])
-    return best == "text/html"
+    """Only a client that names HTML (a browser) gets the page; ``*/*`` (curl, libraries) gets RDF."""
+    named = {mt.lower(): q for mt, q in request.accept_mimetypes}
+    html = max(named.get("text/html", 0), named.get("application/xhtml+xml", 0))
+    rdf = max([named.get(mt, 0) for mt in protocol.DESCRIPTION_TYPES] + [named.get("*/*", 0)])
+    return html > 0 and html >= rdf
 
 
 def _too_long(text: str) -> None:

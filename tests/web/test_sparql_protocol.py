@@ -219,6 +219,13 @@ def test_service_description_announces_update_only_with_a_token(make_app):
     assert (rdflib.URIRef("http://localhost/sparql"), SD.supportedLanguage, SD.SPARQL11Update) in g
 
 
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_bare_get_from_curl_is_turtle(client, accept):
+    resp = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    assert resp.status_code == 200 and resp.mimetype == "text/turtle"
+    assert b"sd:Service" in resp.data
+
+
 def test_bare_get_from_a_browser_goes_to_the_query_page(client):
     resp = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert resp.status_code == 303
