@@ -131,6 +131,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "entity.statements": {"ja": "このグラフに含まれる文", "en": "Statements in this graph"},
     "entity.statements_truncated": {"ja": "最初の {n} 件だけを表示しています。", "en": "Only the first {n} are shown."},
     "entity.subject": {"ja": "主語", "en": "Subject"},
+    "entity.sources": {"ja": "このリソースについての記述の出典", "en": "Where the statements about it come from"},
     "entity.more": {"ja": "ほか {n} 件を表示", "en": "Show {n} more"},
     "entity.inverse_truncated": {"ja": "参照が多いため、一部だけを表示しています。SPARQL クエリで全件を取得できます。",
                                  "en": "Too many references: only some are shown. A SPARQL query returns them all."},

@@ -91,6 +91,16 @@ class EntityView:
     statements_truncated: bool = False
     inverse_truncated: bool = False
 
+    @property
+    def sources(self) -> list[Source]:
+        """The distinct sources (section or figure, quote) of the statements about this resource."""
+        seen: list[Source] = []
+        for value in self.types + [v for grp in self.properties for v in grp.values]:
+            for s in value.sources:
+                if (s.section or s.quote) and s not in seen:
+                    seen.append(s)
+        return seen
+
 
 def _value(term, book: LabelBook, lang: str) -> Value:
     if isinstance(term, ox.NamedNode):

@@ -110,3 +110,8 @@ def test_incoming_statements_are_capped_and_say_so(store):
     view = describe(store, PLAN, "ja", max_incoming=1)
     assert view.inverse_truncated and sum(len(g.values) for g in view.inverse) == 1
     assert not describe(store, PLAN, "ja").inverse_truncated
+
+
+def test_distinct_sources_of_an_entity(store):
+    sources = describe(store, POLICY2, "ja").sources
+    assert [(s.notation, s.section_label) for s in sources] == [("2-2", "2-2 基本方針")]

@@ -250,3 +250,9 @@ def test_quad_formats_keep_each_statement_in_its_source_graph(client, how):
     assert (PLAN + "/measure/1", PG + "parentElement", PLAN + "/policy/2", PLAN + "/prov/measure-1") in quads
     assert any(s == prov and p == PG + "source" and o.endswith("/ch1/s2-2") for s, p, o, _ in quads)
     assert any(s == prov and p == PG + "quote" for s, p, o, _ in quads)
+
+
+def test_sources_section_lists_each_source_once(client):
+    body = text(client.get("/id/lg/111007/plan/digital-2021/policy/2"))
+    section = body[body.index('id="src-h"'):body.index('id="props-h"')]
+    assert section.count("<blockquote") == 1 and "2-2 2-2 基本方針" in section
