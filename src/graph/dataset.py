@@ -47,7 +47,10 @@ RIGHTS = {
           "The quoted plan text belongs to each municipality (the Administrative Digitalization Plan to "
           "Saitama City).",
 }
+KEYWORDS = {"ja": ("自治体計画", "行政計画", "計画間の整合性", "リンクトデータ"),
+            "en": ("municipal plans", "government planning", "plan alignment", "Linked Data")}
 _IANA = "https://www.iana.org/assignments/media-types/"
+_LANGUAGES = ("http://id.loc.gov/vocabulary/iso639-1/ja", "http://id.loc.gov/vocabulary/iso639-1/en")
 
 
 @dataclass
@@ -128,6 +131,10 @@ def describe_dataset(
         add(ds, RDFS + "label", ox.Literal(TITLE[lang], language=lang))
         add(ds, DCTERMS + "description", ox.Literal(DESCRIPTION[lang], language=lang))
         add(ds, DCTERMS + "rights", ox.Literal(RIGHTS[lang], language=lang))
+        for word in KEYWORDS[lang]:
+            add(ds, DCAT + "keyword", ox.Literal(word, language=lang))
+    for language in _LANGUAGES:
+        add(ds, DCTERMS + "language", iri(language))
     add(ds, DCTERMS + "license", iri(LICENSE))
     add(ds, DCTERMS + "modified",
         ox.Literal((modified or dt.datetime.now(dt.timezone.utc).date()).isoformat(), datatype=iri(XSD + "date")))
