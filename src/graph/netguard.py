@@ -9,8 +9,9 @@ reaches out is both useless and a data leak.
 
 How: a :func:`sys.addaudithook` hook sees every ``socket.connect`` (also
 ``connect_ex`` and asyncio's connects, which call it) and every
-``socket.getaddrinfo`` made by Python code, and refuses those whose host is
-not loopback. Audit hooks cannot be removed, so :func:`install` is for
+``socket.getaddrinfo`` made by Python code, and refuses connections to
+non-loopback addresses and name lookups other than loopback names (an IP
+literal, such as a listen address, needs no lookup and passes). Audit hooks cannot be removed, so :func:`install` is for
 processes that serve the graph (the web app, its query workers); it is
 idempotent. Unix sockets and loopback (``127.0.0.0/8``, ``::1``,
 ``localhost``) stay allowed, so the test suite's own servers keep working.
@@ -70,15 +71,38 @@ def is_loopback(host: object) -> bool:
         return False
 
 
+def _is_ip_literal(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        ipaddress.ip_address(str(host).strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_local_target(host: object) -> bool:
+    """Loopback, or the unspecified address (0.0.0.0 / ::), which also reaches this machine."""
+    if is_loopback(host):
+        return True
+    text = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+    try:
+        return ipaddress.ip_address(text.strip("[]").split("%")[0]).is_unspecified
+    except ValueError:
+        return False
+
+
 def _hook(event: str, args: tuple) -> None:
     if event == "socket.connect":
         sock, address = args[0], args[1]
         if getattr(sock, "family", None) in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-            if not is_loopback(address[0]):
+            if not _is_local_target(address[0]):
                 raise OutboundBlocked(f"outbound network access is disabled in PlanGraph ({address[0]})")
     elif event == "socket.getaddrinfo":
+        # Resolving a name asks a DNS server; an IP literal (a listen address
+        # such as 0.0.0.0 for waitress) is answered locally and stays allowed.
         host = args[0]
-        if not is_loopback(host):
+        if not (is_loopback(host) or _is_ip_literal(host)):
             raise OutboundBlocked(f"outbound network access is disabled in PlanGraph ({host})")
 
 

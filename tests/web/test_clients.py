@@ -197,3 +197,40 @@ def test_curl_get_and_post(endpoint, saitama_store):
     head = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", endpoint],
                           capture_output=True, check=True, timeout=60)
     assert head.stdout == b"405"
+
+
+def test_plangraph_serve_serves_the_endpoint(tmp_path):
+    """The real command: waitress in its own process, queries in its workers, no debug mode."""
+    import socket
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    data = tmp_path / "tiny.ttl"
+    data.write_text('<https://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "計画"@ja .\n', encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--data", str(data)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/sparql?query=" + \
+              "SELECT%20%3Fl%20WHERE%20%7B%20%3Chttps%3A%2F%2Fex.org%2Fa%3E%20%3Fp%20%3Fl%20%7D"
+        for _ in range(120):
+            try:
+                body = urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("plangraph serve did not answer: " + proc.stderr.read1().decode(errors="replace"))
+        assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "計画"
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page", timeout=5)
+        assert info.value.code == 404
+        assert info.value.headers["Server"] == "PlanGraph"  # waitress (ident), not Werkzeug's debug server
+        assert "Traceback" not in info.value.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -31,10 +31,20 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], threa
     used. Every query has a deadline (query_timeout_ms) and a row cap
     (max_rows) enforced in worker processes that are killed at the deadline.
     """
+    import signal  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
     import waitress  # noqa: PLC0415 (only this command needs the server)
 
     from web import create_app, get_executor  # noqa: PLC0415
 
+    # Resolve a host name now: once the app is built, the process refuses DNS
+    # lookups (graph.netguard), and waitress resolves its listen address late.
+    try:
+        listen = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
+    except OSError as exc:
+        raise click.BadParameter(f"cannot resolve {host!r}: {exc.strerror or exc}", param_hint="--host") from None
     overrides = dict(cli.overrides)
     if data:
         overrides["data_paths"] = [str(p) for p in data]
@@ -45,7 +55,9 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], threa
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"PlanGraph: http://{shown}:{port}/  (SPARQL: http://{shown}:{port}/sparql)  Ctrl-C で停止 / to stop",
                err=True)
+    # systemd/docker stop sends SIGTERM: leave through `finally` so the query processes stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="PlanGraph", _quiet=True)
+        waitress.serve(app, host=listen, port=port, threads=threads, ident="PlanGraph", _quiet=True)
     finally:
         executor.close()
