@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from .export import EXPORT_FORMATS
 from .settings import DEFAULT_BASE_IRI
+from .queries import get_query
 from .store import Store
 from .vocab import DCAT, DCTERMS, ONTOLOGY_IRI, PG_NS, PREFIXES, RDF, RDFS, SD, VOID, XSD
 
@@ -69,10 +70,8 @@ def _int(term) -> int:
 
 def dataset_statistics(store: Store) -> DatasetStatistics:
     """Count the store through SPARQL, so it works on the embedded and a remote store alike."""
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-    per_graph = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    per_class = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
-    terms = store.query("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }")
+    total, per_graph, per_class, terms = (store.query(get_query(f"_dataset-{name}").text)
+                                          for name in ("triples", "graphs", "classes", "terms"))
     used = {row[0].value for row in terms.rows if isinstance(row[0], ox.NamedNode)}
     vocabularies = sorted({(ONTOLOGY_IRI if ns == PG_NS else ns)
                            for ns in PREFIXES.values() if any(t.startswith(ns) for t in used)})

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF
 from .actionplan import build_action_plan
 from .atomic import write_bytes
 from .errors import InputError, ValidationError
+from .queries import get_query
 from .settings import Settings
 from .spreadsheet import read_table
 from .store import Store, graph_iri_for_file
@@ -56,9 +57,9 @@ def _shape_violations(g: Graph, store: Store) -> list[str]:
     triples = set(ox.parse(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
     new = {str(s) for s in g.subjects(RDF.type)}
     pointed = {str(o) for o in g.objects() if isinstance(o, URIRef)} | {str(s) for s in g.subjects()}
-    if pointed - new:
-        values = " ".join(f"<{t}>" for t in sorted(pointed - new))
-        for s, t in store.query(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}").rows:
+    text = get_query("_import-types").text
+    for iri in sorted(pointed - new):
+        for s, t in store.query(text, substitutions={"s": ox.NamedNode(iri)}).rows:
             triples.add(ox.Triple(s, ox.NamedNode(RDF.type), t))
     return [r.text() for r in shacl_results(triples, focus_nodes=sorted(new))]
 

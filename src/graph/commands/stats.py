@@ -7,35 +7,16 @@ import json
 import click
 
 from ..dataset import dataset_statistics
+from ..queries import get_query
 from ..results import compact_iri, printable
 from ..vocab import PREFIXES
 from . import CliContext, pass_cli
-
-_CLASS_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?c (SAMPLE(?ja) AS ?label_ja) (SAMPLE(?en) AS ?label_en) WHERE {
-  ?s a ?c .
-  OPTIONAL { ?c rdfs:label ?ja FILTER(lang(?ja) = "ja") }
-  OPTIONAL { ?c rdfs:label ?en FILTER(lang(?en) = "en") }
-} GROUP BY ?c
-"""
-
-_PLANS = """
-PREFIX pg: <https://w3id.org/plangraph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?plan (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?e) AS ?elements) WHERE {
-  ?plan a ?t . ?t rdfs:subClassOf* pg:Plan .
-  OPTIONAL { ?plan rdfs:label ?l FILTER(lang(?l) = "ja") }
-  OPTIONAL { ?e pg:partOfPlan ?plan }
-} GROUP BY ?plan ORDER BY ?label ?plan
-"""
-
 
 def collect(store, base_iri: str) -> dict:
     """The numbers ``stats`` prints, as a dict (also its ``--json`` output)."""
     prefixes = {**PREFIXES, "id": base_iri}
     stats = dataset_statistics(store)
-    labels = {r["c"].value: r for r in store.query(_CLASS_LABELS).dicts()}
+    labels = {r["c"].value: r for r in store.query(get_query("_stats-class-labels").text).dicts()}
     classes = []
     for c, n in sorted(stats.classes.items(), key=lambda kv: (-kv[1], kv[0])):
         row = labels.get(c, {})
@@ -45,7 +26,7 @@ def collect(store, base_iri: str) -> dict:
     plans = [{"plan": compact_iri(r["plan"].value, prefixes),
               "label_ja": printable(r["label"].value) if "label" in r else "",
               "type": compact_iri(r["type"].value, prefixes) if "type" in r else "",
-              "elements": int(r["elements"].value)} for r in store.query(_PLANS).dicts()]
+              "elements": int(r["elements"].value)} for r in store.query(get_query("_stats-plans").text).dicts()]
     return {"quads": len(store), "triples": stats.triples, "graphs": len(stats.graphs),
             "classes": classes, "plans": plans}
 
