@@ -94,12 +94,12 @@ class EntityView:
     @property
     def sources(self) -> list[Source]:
         """The distinct sources (section or figure, quote) of the statements about this resource."""
-        seen: list[Source] = []
+        seen: dict[tuple, Source] = {}  # two assertion graphs may cite the same sentence
         for value in self.types + [v for grp in self.properties for v in grp.values]:
             for s in value.sources:
-                if (s.section or s.quote) and s not in seen:
-                    seen.append(s)
-        return seen
+                if s.section or s.quote:
+                    seen.setdefault((s.section, s.quote), s)
+        return list(seen.values())
 
 
 def _value(term, book: LabelBook, lang: str) -> Value:

@@ -115,3 +115,14 @@ def test_incoming_statements_are_capped_and_say_so(store):
 def test_distinct_sources_of_an_entity(store):
     sources = describe(store, POLICY2, "ja").sources
     assert [(s.notation, s.section_label) for s in sources] == [("2-2", "2-2 基本方針")]
+
+
+def test_sources_citing_the_same_sentence_are_listed_once():
+    s = EmbeddedStore()
+    s.load_file(FIXTURE)
+    s.load_data(f"""
+        <{PLAN}/prov/policy-2b> <{PG}source> <{ID}lg/111007/doc/digital-2021/ch1/s2-2> .
+        <{PLAN}/prov/policy-2b> <{PG}quote> "「より多くの市民がICTの恩恵を受けることができるような行政サービスを実現」することに資するICT施策を実施し"@ja .
+    """, format="nt", graph=ID + "graph/extra")
+    s.load_data(f'<{POLICY2}> <{PG}notation> "(2)" .', format="nt", graph=PLAN + "/prov/policy-2b")
+    assert len(describe(s, POLICY2, "ja").sources) == 1
