@@ -56,7 +56,7 @@ from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
 
 from . import sandbox
-from .errors import QueryTimeout, StoreError
+from .errors import QueryError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
 from .workers import decode_error, with_query_dataset
@@ -154,7 +154,10 @@ class QueryExecutor:
             if worker is not None:
                 self._discard(worker, kill=True)
                 worker = None
-            raise StoreError("the query worker stopped unexpectedly (out of memory?)") from None
+            raise QueryError(
+                "the query was stopped: its worker process ended, most likely at its memory limit "
+                f"({self.settings.query_memory_mb} MiB, setting query_memory_mb); narrow the query",
+                title="Query stopped", status=503) from None
         finally:
             if worker is not None:
                 self._release(worker)
@@ -316,7 +319,7 @@ class QueryExecutor:
         self._finalizer.detach()
         self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [proc])
         try:
-            conn.send(("load", self._source()))
+            conn.send(("load", self._source(), {"memory_mb": self.settings.query_memory_mb}))
             if not conn.poll(STARTUP_TIMEOUT_S):
                 raise OSError("timeout")
             self._expect("ready")

@@ -85,6 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10_000, "Row cap of one query result; a truncated result says so.", int),
     Setting("max_query_length", 20_000, "Longest accepted query text, in characters (longer: 413).", int),
     Setting("query_workers", 2, "Worker processes that run endpoint queries (killed at the deadline).", int),
+    Setting("query_memory_mb", 2048,
+            "Memory limit of one query worker process in MiB (address space); 0: no limit.", int),
     Setting("cors", True, "Allow cross-origin reads of the SPARQL query endpoint (never of updates).", _bool),
     Setting("update_token", None,
             "Bearer token that enables SPARQL Update, the Graph Store Protocol and imports. "
@@ -116,6 +118,7 @@ class Settings:
     max_rows: int = 10_000
     max_query_length: int = 20_000
     query_workers: int = 2
+    query_memory_mb: int = 2048
     cors: bool = True
     update_token: str | None = None
     max_upload_bytes: int = 5_000_000

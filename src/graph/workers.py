@@ -7,7 +7,7 @@ zygote_entry; ..."``). Nothing here runs in the web app's process except
 
 Messages on the pipes:
 
-* app → zygote: ``("load", source)`` once, then ``("spawn", app_pid)``,
+* app → zygote: ``("load", source, {"memory_mb": n})`` once, then ``("spawn", app_pid)``,
   ``("reload", source)``, ``("exit",)``. ``source`` is ``("dump", nquads, base_iri)``
   for an in-memory store or ``("path", folder, base_iri)`` for an on-disk one.
 * zygote → app: ``("ready", pid)``, ``("spawned", pid)`` followed by the
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 def _encode_error(exc: BaseException) -> tuple:
     if isinstance(exc, PlanGraphError):
         return ("error", type(exc).__name__, exc.message, exc.title, exc.status)
+    if isinstance(exc, MemoryError):
+        return ("error", "QueryError", "the query needed more memory than a query may use "
+                "(setting query_memory_mb); narrow it", "Query stopped", 503)
     # Never echo raw exception text to the client; the worker's stderr keeps it.
     log.error("query worker: unexpected %s: %s", type(exc).__name__, exc)
     return ("error", "StoreError", "the query failed inside the query worker", "Store error", 500)
@@ -70,6 +73,15 @@ def with_query_dataset(info: sandbox.QueryInfo, kwargs: dict) -> dict:
         return kwargs
     return {**kwargs, "default_graph": list(info.from_graphs) or None,
             "named_graphs": list(info.from_named) or None}
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker's address space: a runaway sort fails here, not on the whole machine."""
+    if megabytes and megabytes > 0:
+        import resource  # noqa: PLC0415 (Unix only, like fork)
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _die_with_parent() -> None:
@@ -126,7 +138,7 @@ def _zygote_main(conn: Connection) -> None:
     """The zygote: hold the store, fork workers on request, reload after writes."""
     netguard.install()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in `plangraph serve` is the app's to handle
-    tag, source = conn.recv()
+    tag, source, options = conn.recv()
     sandbox.warm_up()
     store = _zygote_store(source)
     children: set[int] = set()
@@ -153,6 +165,7 @@ def _zygote_main(conn: Connection) -> None:
                 try:
                     conn.close()
                     parent_end.close()
+                    _limit_memory(options.get("memory_mb", 0))
                     _worker_loop(child_end, store, source)
                 except BaseException:  # noqa: BLE001
                     code = 1

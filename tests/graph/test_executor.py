@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from graph.errors import QueryForbidden, QuerySyntaxError, QueryTimeout
+from graph.errors import QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout
 from graph.executor import QueryExecutor
 from graph.settings import load_settings
 from graph.store import AskResult, EmbeddedStore, GraphResult, SelectResult
@@ -72,6 +72,20 @@ def test_deadline_kills_the_worker_and_a_new_one_answers(store):
         ex.query("ASK {}")
         with pytest.raises(QueryTimeout, match="deadline"):
             ex.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        assert ex.query("ASK {}") == AskResult(True)
+    finally:
+        ex.close()
+
+
+def test_memory_limit_stops_a_runaway_sort():
+    big = EmbeddedStore()
+    big.load_data("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(3000)), format="nt", graph=EX + "big")
+    ex = make(big, query_timeout_ms=60_000, query_memory_mb=600)
+    try:
+        ex.query("ASK {}")
+        with pytest.raises(QueryError, match="memory") as info:
+            ex.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c)")
+        assert info.value.status == 503
         assert ex.query("ASK {}") == AskResult(True)
     finally:
         ex.close()
