@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request
 from graph import figures as fig
 
 from . import get_settings, get_store
+from .i18n import current_lang
 from .viewtext import register
 
 bp = Blueprint("figures", __name__)
@@ -49,10 +50,10 @@ def figure(number: int):
         data["groups"] = fig.figure1(store, plan)
         data["roles"] = fig.ROLES
     elif number == 2:
-        data["rows"] = fig.figure2(store, plan)
+        data["rows"] = fig.figure2(store, plan, lang=current_lang())
         data["conflicts"] = fig.figure2_conflicts(store, plan)
     elif number == 3:
-        data["tree"] = fig.figure3(store, plan)
+        data["tree"] = fig.figure3(store, plan, lang=current_lang())
         data["measures"] = fig.measure_count(data["tree"])
     else:
         data["timeline"] = fig.figure4(store, plan)

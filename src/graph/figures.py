@@ -61,6 +61,12 @@ def figure_info(number: int) -> FigureInfo:
         raise NotFound(f"図表{number} はありません / no figure {number} (1–4)") from None
 
 
+def _pick(row: dict[str, str], var: str, lang: str, fallback: str = "") -> str:
+    """``?{var}`` (Japanese) or ``?{var}En``, whichever ``lang`` asks for, else the other, else ``fallback``."""
+    first, second = (var + "En", var) if lang == "en" else (var, var + "En")
+    return row.get(first) or row.get(second) or fallback
+
+
 def _rows(store: Store, name: str, plan: str) -> list[dict[str, str]]:
     """A named query's rows as plain strings (terms' values), unbound left out."""
     result = run_named(store, name, {"plan": plan})
@@ -95,7 +101,7 @@ class Figure2Row:
     elements: list[dict] = field(default_factory=list)
 
 
-def figure2(store: Store, plan: str) -> list[Figure2Row]:
+def figure2(store: Store, plan: str, *, lang: str = "ja") -> list[Figure2Row]:
     """The table: upper plan | key messages and keywords | philosophy or policy that draws on it.
 
     The pairing is the graph's ``pg:supports``, which follows the text where
@@ -103,14 +109,15 @@ def figure2(store: Store, plan: str) -> list[Figure2Row]:
     """
     rows: dict[str, Figure2Row] = {}
     for r in _rows(store, "figure2-upper-plans", plan):
-        row = rows.setdefault(r["upper"], Figure2Row(r["upper"], r.get("upperLabel") or r["upper"]))
-        if r.get("goalLabel") and r["goalLabel"] not in row.goals:
-            row.goals.append(r["goalLabel"])
+        row = rows.setdefault(r["upper"], Figure2Row(r["upper"], _pick(r, "upperLabel", lang, r["upper"])))
+        goal = _pick(r, "goalLabel", lang)
+        if goal and goal not in row.goals:
+            row.goals.append(goal)
         for kw in (r.get("keywords") or "").split("、"):
             if kw and kw not in row.keywords:
                 row.keywords.append(kw)
         if r.get("element") and all(e["iri"] != r["element"] for e in row.elements):
-            row.elements.append({"iri": r["element"], "label": r.get("elementLabel") or r["element"],
+            row.elements.append({"iri": r["element"], "label": _pick(r, "elementLabel", lang, r["element"]),
                                  "notation": r.get("elementNotation", ""),
                                  "kind": r.get("elementKind", "").rsplit("#", 1)[-1]})
     # The plan's reading order: the philosophy's row first, then by basic-policy number.
@@ -143,7 +150,7 @@ def figure2_conflicts(store: Store, plan: str) -> list[dict]:
 
 # --- 図表3 --------------------------------------------------------------------
 
-def figure3(store: Store, plan: str) -> list[dict]:
+def figure3(store: Store, plan: str, *, lang: str = "ja") -> list[dict]:
     """Philosophy → basic policies → measures, as nested dicts.
 
     ``[{"iri", "label", "policies": [{"iri", "label", "notation", "viewpoint",
@@ -153,15 +160,15 @@ def figure3(store: Store, plan: str) -> list[dict]:
     out: dict[str, dict] = {}
     for r in _rows(store, "figure3-overview", plan):
         ph = out.setdefault(r["philosophy"], {"iri": r["philosophy"],
-                                              "label": r.get("philosophyLabel") or r["philosophy"],
+                                              "label": _pick(r, "philosophyLabel", lang, r["philosophy"]),
                                               "policies": {}})
         if not r.get("policy"):
             continue
         po = ph["policies"].setdefault(r["policy"], {
-            "iri": r["policy"], "label": r.get("policyLabel") or r["policy"],
-            "notation": r.get("policyNotation", ""), "viewpoint": r.get("viewpointLabel", ""), "measures": []})
+            "iri": r["policy"], "label": _pick(r, "policyLabel", lang, r["policy"]),
+            "notation": r.get("policyNotation", ""), "viewpoint": _pick(r, "viewpointLabel", lang), "measures": []})
         if r.get("measure") and all(m["iri"] != r["measure"] for m in po["measures"]):
-            po["measures"].append({"iri": r["measure"], "label": r.get("measureLabel") or r["measure"],
+            po["measures"].append({"iri": r["measure"], "label": _pick(r, "measureLabel", lang, r["measure"]),
                                    "notation": r.get("measureNotation", "")})
     return [{**ph, "policies": list(ph["policies"].values())} for ph in out.values()]
 

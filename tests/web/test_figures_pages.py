@@ -93,8 +93,10 @@ def test_figure4_page_timeline(client):
     assert re.findall(r'<td class="pg-mark" data-year="(\d{4})">', nxt) == ["2025"]
 
 
-def test_english_titles(client):
+def test_english_titles_and_labels(client):
     assert "Figure 4: the plan period" in _text(client, "/figures/4", lang="en")
+    page = _text(client, "/figures/3", lang="en")
+    assert "High-quality administrative services" in page and "上質な行政サービス" not in page
 
 
 def test_unknown_figure_and_bad_plan(client):
