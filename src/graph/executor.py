@@ -42,6 +42,7 @@ only reads (named queries, pages) can take either.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -60,6 +61,8 @@ from .errors import QueryError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
 from .workers import decode_error, with_query_dataset
+
+log = logging.getLogger(__name__)
 
 #: How long the app waits for the zygote to start and load the data (not a query deadline).
 STARTUP_TIMEOUT_S = 120.0
@@ -144,6 +147,8 @@ class QueryExecutor:
             worker.conn.send((sparql, kwargs, True))
             remaining = deadline - time.monotonic()
             if not worker.conn.poll(max(0.0, remaining)):
+                log.warning("query stopped at its %g s deadline (worker %d killed): %.200s",
+                            timeout, worker.pid, " ".join(sparql.split()))
                 self._discard(worker, kill=True)
                 worker = None
                 raise QueryTimeout(
