@@ -9,6 +9,7 @@ GraphML come from :mod:`graph.network`.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 import networkx as nx
@@ -26,19 +27,29 @@ register(bp)
 
 _CACHE = "plangraph.views.graph"
 MAX_DEPTH = 5
+RECHECK_SECONDS = 5.0
 
 
 def alignment_graph() -> nx.DiGraph:
-    """The store's alignment graph, rebuilt when the store's size changes (a cheap change signal)."""
-    from graph.alignment import alignment_graph as build  # helper D's module
+    """The store's alignment graph, kept between requests.
+
+    Rebuilt when the store's size changed, checked at most every
+    :data:`RECHECK_SECONDS` (counting a remote store's quads is a query of its own).
+    """
+    from graph.alignment import alignment_graph as build
 
     store = get_store()
-    key = len(store)
+    now = time.monotonic()
     cached = current_app.extensions.get(_CACHE)
-    if cached is None or cached[0] != key:
-        cached = (key, build(store))
-        current_app.extensions[_CACHE] = cached
-    return cached[1]
+    if cached is not None and now - cached[1] < RECHECK_SECONDS:
+        return cached[2]
+    size = len(store)
+    if cached is None or cached[0] != size:
+        cached = (size, now, build(store))
+    else:
+        cached = (size, now, cached[2])
+    current_app.extensions[_CACHE] = cached
+    return cached[2]
 
 
 def entity_url(iri: str) -> str | None:

@@ -144,3 +144,17 @@ def test_explain_page(client):
         "element": PLAN + "/measure/5", "goal": BASE + "lg/999990/plan/sogo/goal/1"}).get_data(as_text=True)
     assert 'id="no-path"' in none
     assert client.get("/reports/explain?element=x").status_code == 400
+
+
+def test_view_follows_store_changes(monkeypatch):
+    from web import create_app, views
+
+    s = _store()
+    c = create_app(store=s).test_client()
+    new = PLAN + "/measure/77"
+    assert new not in {n["id"] for n in _data(c)["nodes"]}
+    s.load_data(f"""@prefix pg: <{PG}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{new}> a pg:Measure ; pg:partOfPlan <{PLAN}> ; rdfs:label "追加された施策"@ja ;
+            pg:parentElement <{PLAN}/policy/1> .""", format="ttl", graph=BASE + "graph/test/new")
+    monkeypatch.setattr(views, "RECHECK_SECONDS", 0.0)
+    assert new in {n["id"] for n in _data(c)["nodes"]}
