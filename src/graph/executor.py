@@ -64,6 +64,9 @@ from .workers import decode_error, with_query_dataset
 
 log = logging.getLogger(__name__)
 
+#: The folder holding the ``graph`` package, so the zygote imports it even when it is not installed.
+_SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 #: How long the app waits for the zygote to start and load the data (not a query deadline).
 STARTUP_TIMEOUT_S = 120.0
 
@@ -316,7 +319,8 @@ class QueryExecutor:
         # the caller's __main__ (a script without a main guard would start twice).
         ours, theirs = socket.socketpair()
         proc = subprocess.Popen(
-            [sys.executable, "-c", f"from graph.workers import zygote_entry; zygote_entry({theirs.fileno()})"],
+            [sys.executable, "-c", f"import sys; sys.path.insert(0, {_SRC!r}); "
+                                   f"from graph.workers import zygote_entry; zygote_entry({theirs.fileno()})"],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         conn = Connection(ours.detach())
