@@ -7,7 +7,6 @@ import json
 
 import networkx as nx
 import pyoxigraph as ox
-import pytest
 
 from graph import network as nw
 
