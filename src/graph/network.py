@@ -40,6 +40,7 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
+from .alignment import ego  # noqa: F401  (the ego view's neighbourhood; re-exported for the views)
 from .vocab import PG_NS, RDF, RDFS
 
 #: Node class → layer (x order), colour, vis shape, legend labels. Lower layers are drawn left.
@@ -171,14 +172,6 @@ def narrow(G: nx.DiGraph, *, plan: str | None = None, upper_plan: str | None = N
     if policy:
         keep &= _around(G, [policy])
     return G.subgraph(keep).copy()
-
-
-def ego(G: nx.DiGraph, node: str, depth: int = 1) -> nx.DiGraph:
-    """The neighbourhood of ``node`` up to ``depth`` steps, edges in either direction."""
-    if node not in G:
-        return nx.DiGraph()
-    near = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), node, cutoff=max(0, depth))
-    return G.subgraph(near).copy()
 
 
 # --- layout -------------------------------------------------------------------
