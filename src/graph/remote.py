@@ -58,9 +58,9 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 
 from .errors import AuthError, QuerySyntaxError, QueryTimeout, StoreError
+from .rdfio import parse_error, parse_quads
 from .remote_sparql import bind_values, can_page, paged_select, query_form
 from .settings import DEFAULT_BASE_IRI, Settings
-from .rdfio import parse_error, parse_quads
 from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter, rdf_format
 
 _RESULTS_JSON = "application/sparql-results+json"
