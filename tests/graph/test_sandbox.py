@@ -18,6 +18,7 @@ G = "https://ex.org/g"
     "ASK { FILTER NOT EXISTS { SERVICE <http://x/> { } } }",
     "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
     "PREFIX e: <http://x/> SELECT * WHERE { { SELECT ?s WHERE { SERVICE e:s { ?s ?p ?o } } } }",
+    r"SELECT * WHERE { \u0053ERVICE <http://x/> { ?s ?p ?o } }",  # codepoint escapes are expanded first
 ])
 def test_service_anywhere_is_refused(query):
     with pytest.raises(QueryForbidden, match="SERVICE"):
@@ -38,6 +39,7 @@ def test_the_word_service_outside_the_grammar_is_fine(query):
     "SELECT * FROM NAMED <file:///etc/passwd> WHERE { ?s ?p ?o }",
     "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }",
     "PREFIX f: <file:///etc/> SELECT * FROM f:passwd WHERE { ?s ?p ?o }",
+    r"SELECT * FROM <file:///etc/\u0070asswd> WHERE { ?s ?p ?o }",
     f"SELECT * FROM <{G}> FROM <http://example.org/remote.ttl> WHERE {{ ?s ?p ?o }}",
 ])
 def test_dataset_clauses_may_only_name_the_stores_graphs(query):
