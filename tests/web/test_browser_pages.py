@@ -40,11 +40,13 @@ def server(saitama_store):
                                 "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
         return resp
 
+    app.extensions["plangraph.executor"].start()  # as `plangraph serve` does: workers warm before the first page
     srv = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.effective_port}"
     srv.close()
+    app.extensions["plangraph.executor"].close()
 
 
 @pytest.fixture(scope="module")
