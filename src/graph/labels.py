@@ -18,16 +18,14 @@ to an external server too).
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from .queries import get_query
 from .store import Store
 from .vocab import DCTERMS, PG_NS, PREFIXES, RDF, RDFS, SKOS
 
-QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
 #: The languages of the UI; the first is the default.
 LANGUAGES: tuple[str, ...] = ("ja", "en")
@@ -63,12 +61,7 @@ def internal_query(name: str) -> str:
     can hide them; they are files like every other query so that the CLI,
     the pages and the tests read the same SPARQL.
     """
-    return _read_query(name)
-
-
-@lru_cache(maxsize=None)
-def _read_query(name: str) -> str:
-    return (QUERY_DIR / f"_{name}.rq").read_text(encoding="utf-8")
+    return get_query("_" + name).text
 
 
 def short_iri(iri: str) -> str:
