@@ -19,7 +19,10 @@ Processes::
   worker open the folder read-only), imports pyoxigraph and builds rdflib's
   SPARQL grammar once. A fork then costs a few milliseconds and shares the
   store's memory copy-on-write.
-* A **worker** runs :func:`graph.sandbox.inspect_query` and the query, stops
+* A **worker** lives in an empty network namespace where Linux allows it
+  (no interface: pyoxigraph's own HTTP client cannot reach anything), under
+  an address-space limit (``query_memory_mb``), and
+  runs :func:`graph.sandbox.inspect_query` and the query, stops
   reading at ``max_rows`` + 1 (``truncated``), and sends back the same result
   objects as :meth:`graph.store.Store.query` (pyoxigraph terms pickle).
 * ``query_workers`` workers are kept warm. When all are busy a **burst**

@@ -84,6 +84,26 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _isolate_network() -> bool:
+    """Linux: move this worker into an empty network namespace (best effort; a third layer).
+
+    pyoxigraph's Rust HTTP client (SERVICE, LOAD) bypasses Python's sockets
+    and so :mod:`graph.netguard`; in a fresh network namespace there is no
+    interface at all, so even a query that slipped past :mod:`graph.sandbox`
+    cannot connect anywhere. The pipe to the app is a Unix socketpair and is
+    not affected. Needs root or unprivileged user namespaces, and a process
+    with one thread (right after the fork); returns False when unavailable.
+    """
+    try:
+        import ctypes  # noqa: PLC0415
+
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    return libc.unshare(clone_newnet) == 0 or libc.unshare(clone_newuser | clone_newnet) == 0
+
+
 def _die_with_parent() -> None:
     """Linux: SIGKILL this worker when the zygote dies, even mid-query (best effort)."""
     try:
@@ -165,6 +185,7 @@ def _zygote_main(conn: Connection) -> None:
                 try:
                     conn.close()
                     parent_end.close()
+                    _isolate_network()  # before any thread starts
                     _limit_memory(options.get("memory_mb", 0))
                     _worker_loop(child_end, store, source)
                 except BaseException:  # noqa: BLE001

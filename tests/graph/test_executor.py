@@ -128,3 +128,50 @@ def test_a_dead_zygote_is_restarted(store):
         assert ex.query("ASK {}") == AskResult(True)
     finally:
         ex.close()
+
+
+def _namespaces_available() -> bool:
+    import subprocess
+    import sys
+
+    probe = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+             "ok = libc.unshare(0x40000000) == 0 or libc.unshare(0x50000000) == 0\nos._exit(0 if ok else 1)")
+    return subprocess.run([sys.executable, "-c", probe], timeout=30).returncode == 0
+
+
+def test_workers_have_no_network_even_past_the_sandbox(store):
+    """Third layer: a SERVICE that skipped inspection still reaches nobody (empty network namespace)."""
+    import socket
+    import threading
+    import time
+
+    if not _namespaces_available():
+        pytest.skip("this kernel/user cannot create network namespaces")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(2)
+    got: list = []
+
+    def accept() -> None:
+        try:
+            got.append(listener.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    ex = make(store)
+    try:
+        ex.query("ASK {}")
+        worker = ex._acquire(time.monotonic() + 10)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        worker.conn.send((f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, False))  # no inspection
+        reply = worker.conn.recv()
+        ex._release(worker)
+        assert reply[0] == "error"
+    finally:
+        ex.close()
+        thread.join(5)
+        listener.close()
+    assert got == []
