@@ -24,9 +24,9 @@ LibreOffice, which run a cell beginning with ``=``, ``+``, ``-``, ``@``, tab
 or CR as a formula (``=HYPERLINK(...)`` can leak data; ``=cmd|...`` used to run
 commands). With ``neutralize_formulas=True`` such a cell gets a leading
 ``'`` so the spreadsheet shows it as text. Plain numbers (``-5``, ``+1.5e3``)
-are left alone: they cannot be formulas. The option changes the data, so it
-is off for machine clients (the SPARQL endpoint) and on for "download for a
-spreadsheet" links.
+are left alone: they cannot be formulas. The public endpoint and the
+download links turn it on (a CSV from a public endpoint ends up in a
+spreadsheet sooner or later); the CLI leaves the data as it is.
 
 >>> import pyoxigraph as ox
 >>> r = SelectResult(["x"], [(ox.Literal("=1+1"),)])
