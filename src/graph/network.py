@@ -266,7 +266,7 @@ def vis_options() -> dict:
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                        "keyboard": True, "multiselect": False, "hideEdgesOnDrag": True},
+                        "keyboard": False, "multiselect": False, "hideEdgesOnDrag": True},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}},
         "nodes": {"font": {"face": "Noto Sans CJK JP, sans-serif", "size": 14},

@@ -180,3 +180,12 @@ def test_ego_view_expands_on_click(server, page):
     assert page.url.startswith(server + "/views/ego")  # expanded, did not navigate
     assert page.errors == [] and page.blocked == []
     page.screenshot(path=str(SHOTS / "views-ego-expanded.png"), full_page=True)
+
+
+def test_typing_in_the_page_is_not_taken_by_the_network(server, page):
+    # vis-network's window-wide keyboard bindings would swallow + - [ ] while someone types a search.
+    page.goto(server + "/views")
+    _ready(page)
+    page.click("#header-q")
+    page.keyboard.type("a-b+c [x]")
+    assert page.input_value("#header-q") == "a-b+c [x]"
