@@ -1,4 +1,4 @@
-"""SPARQL text rewriting for :class:`graph.remote.RemoteStore`.
+"""SPARQL text for :class:`graph.remote.RemoteStore`: query rewriting, and a lenient results reader.
 
 An external server cannot take pyoxigraph's ``substitutions`` or read only part
 of a result the way the embedded store does, so the remote store rewrites the
@@ -24,6 +24,10 @@ raw text):
   query must be a SELECT without top-level FROM/FROM NAMED (dataset clauses
   cannot move into a sub-SELECT); each page re-runs the sort on the server.
 
+:func:`read_json_results` reads SPARQL JSON results that pyoxigraph's strict
+parser refuses: Virtuoso labels blank nodes ``nodeID://b10006``; such labels
+are mapped to valid ones, the same label to the same node.
+
 >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("https://ex.org/p")})
 'SELECT ?x WHERE { VALUES (?p) { (<https://ex.org/p>) } ?x ?p ?o }'
 >>> query_form("PREFIX a: <https://ex.org/> # comment { \\nASK { ?s a:p ?o }")
@@ -32,13 +36,14 @@ raw text):
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from .errors import ParameterError, QuerySyntaxError
+from .errors import ParameterError, QuerySyntaxError, StoreError
 
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r'[^\s{}()<>"\'#,;\[\]]+')
@@ -224,3 +229,41 @@ def paged_select(text: str, variables: Sequence[str], limit: int, offset: int) -
         order = " ".join("?" + v for v in variables)
         inner = f"SELECT * WHERE {{ {{ {body_text}\n}} }} ORDER BY {order}"
     return f"{prologue}SELECT * WHERE {{ {{ {inner}\n}} }} LIMIT {int(limit)} OFFSET {int(offset)}"
+
+
+def _json_term(b: dict, bnodes: dict[str, ox.BlankNode]):
+    kind, value = b.get("type"), b.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        if value not in bnodes:
+            bnodes[value] = ox.BlankNode(re.sub(r"[^A-Za-z0-9]", "_", value) or "b")
+        return bnodes[value]
+    if kind in ("literal", "typed-literal"):
+        if b.get("xml:lang"):
+            return ox.Literal(value, language=b["xml:lang"])
+        if b.get("datatype"):
+            return ox.Literal(value, datatype=ox.NamedNode(b["datatype"]))
+        return ox.Literal(value)
+    if kind == "triple":
+        v = value
+        return ox.Triple(*(_json_term(v[k], bnodes) for k in ("subject", "predicate", "object")))
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def read_json_results(body: bytes, source: str) -> tuple[list[str], list[tuple]]:
+    """Variables and rows of a SPARQL JSON SELECT answer, read leniently (see the module docstring).
+
+    >>> read_json_results(b'{"head":{"vars":["x"]},"results":{"bindings":'
+    ...                   b'[{"x":{"type":"bnode","value":"nodeID://b1"}}]}}', "test")[1][0][0]
+    <BlankNode value=nodeID___b1>
+    """
+    try:
+        doc = json.loads(body)
+        variables = list(doc["head"]["vars"])
+        bnodes: dict[str, ox.BlankNode] = {}
+        rows = [tuple(_json_term(b[v], bnodes) if v in b else None for v in variables)
+                for b in doc["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"SPARQL server at {source} sent unreadable results: {type(exc).__name__}") from None
+    return variables, rows

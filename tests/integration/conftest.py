@@ -49,8 +49,8 @@ SERVERS: dict[str, dict] = {
         auth="digest"),
 }
 
-#: Graphs the tests may drop on a CI server: ours, never Virtuoso's system graphs.
-OUR_GRAPHS = (DEFAULT_BASE_IRI, "urn:plangraph:", "https://w3id.org/plangraph/", "urn:test:")
+#: Graphs the tests may drop on a CI server: ours and the test fixtures', never Virtuoso's system graphs.
+OUR_GRAPHS = (DEFAULT_BASE_IRI, "urn:plangraph:", "https://w3id.org/plangraph/", "urn:test:", "https://ex.org/")
 
 
 def server_store(name: str, **kw) -> RemoteStore:
