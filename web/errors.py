@@ -6,7 +6,8 @@ Every :class:`~graph.errors.PlanGraphError` and every HTTP error (404, 405,
 * ``text/plain`` on the protocol routes (``/sparql…``, ``/rdf-graphs``): SPARQL
   clients show the parser's message as it is;
 * the JSON error shape ``{"ok": false, "error", "title", "status"}`` for API
-  requests (paths ending in ``.json``, under ``/api/``, or Accept preferring JSON);
+  requests and data downloads (paths ending in ``.json``, ``.csv``, ``.ttl``, ``.graphml``,
+  under ``/api/``, or Accept preferring JSON);
 * an HTML error page otherwise.
 
 A 500 never shows the exception's text: it is logged, the client gets a
@@ -26,6 +27,10 @@ from graph.errors import PlanGraphError
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
+#: Paths of data downloads and APIs (``/reports/coverage.csv``, ``/views/data.graphml`` …): a
+#: program or a download, not a person, reads the answer, so errors there are the JSON shape.
+DATA_EXTENSIONS = (".json", ".csv", ".ttl", ".graphml")
+
 #: Routes whose errors are plain text (the SPARQL and Graph Store protocols).
 PLAIN_TEXT_PREFIXES = ("/sparql", "/rdf-graphs")
 
@@ -38,7 +43,7 @@ _TITLES_JA = {400: "リクエストが正しくありません", 401: "認証が
 def wants_json() -> bool:
     """Is this an API request (answer the JSON error shape)?"""
     path = request.path
-    if path.endswith(".json") or path.startswith("/api/"):
+    if path.endswith(DATA_EXTENSIONS) or path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes["application/json"] > \

@@ -7,9 +7,7 @@ Templates call ``vt("key")``; the language is the page's (:func:`web.i18n.curren
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
-
-from graph.errors import PlanGraphError
+from flask import Blueprint
 
 MESSAGES: dict[str, dict[str, str]] = {
     "views.title": {"ja": "整合性ネットワーク図", "en": "Alignment network"},
@@ -93,16 +91,5 @@ def vt(key: str, **fields: object) -> str:
 
 
 def register(bp: Blueprint) -> None:
-    """Give one blueprint's templates ``vt``, and answer its PlanGraph errors in the one error shape.
-
-    A ``.json``/``.csv``/download path gets ``{"ok": false, "error": ...}``; a page gets
-    an error page with the message (never a traceback) and the error's status.
-    """
+    """Give one blueprint's templates ``vt``. Errors go to the app's one handler (:mod:`web.errors`)."""
     bp.context_processor(lambda: {"vt": vt})
-    bp.register_error_handler(PlanGraphError, _error)
-
-
-def _error(exc: PlanGraphError):
-    if request.path.endswith((".json", ".csv", ".ttl", ".graphml")):
-        return jsonify(exc.to_dict()), exc.status
-    return render_template("views/error.html", error=exc), exc.status
