@@ -6,7 +6,11 @@ from pathlib import Path
 
 import click
 
+from ..settings import DATA_DIR
 from . import CliContext, pass_cli
+
+#: The synthetic sample city (never loaded unless asked for).
+SAMPLE_DIR = DATA_DIR / "sample"
 
 
 @click.command("serve")
@@ -15,15 +19,19 @@ from . import CliContext, pass_cli
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Data file or folder to serve instead of the setting data_paths. Repeatable.")
+@click.option("--with-sample", is_flag=True,
+              help="Also load the synthetic sample city (data/sample, marked pg:synthetic, サンプル市（架空）) so the "
+                   "views and reports have measures to show. The real data stays as it is.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Request threads (queries themselves run in the query_workers processes).")
 @pass_cli
-def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], threads: int) -> None:
+def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], with_sample: bool, threads: int) -> None:
     """Serve the graph: pages for people and the SPARQL endpoint for programs.
 
     \b
     Examples:
         plangraph serve                      # the Saitama graph at http://127.0.0.1:5000/
+        plangraph serve --with-sample        # plus the synthetic sample city's action plan
         plangraph serve --port 8080 --data data/sample
         PLANGRAPH_UPDATE_TOKEN=secret plangraph serve   # enables /sparql/update and /rdf-graphs
 
@@ -48,6 +56,8 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], threa
     overrides = dict(cli.overrides)
     if data:
         overrides["data_paths"] = [str(p) for p in data]
+    if with_sample:
+        overrides["data_paths"] = [*map(str, overrides.get("data_paths", cli.settings.data_paths)), str(SAMPLE_DIR)]
     app = create_app(overrides)
     with app.app_context():
         executor = get_executor()
