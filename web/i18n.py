@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.search": {"ja": "検索", "en": "Search"},
     "nav.views": {"ja": "ネットワーク図", "en": "Network views"},
     "nav.figures": {"ja": "図表", "en": "Figures"},
+    "nav.reports": {"ja": "レポート", "en": "Reports"},
     "lang.switch": {"ja": "English", "en": "日本語"},
     "lang.switch_label": {"ja": "Switch to English", "en": "日本語に切り替え"},
     "skip": {"ja": "本文へ移動", "en": "Skip to content"},
