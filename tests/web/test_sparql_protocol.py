@@ -127,6 +127,42 @@ def test_construct_formats(client, fmt, media, rdf):
     assert triples == {(EX + "plan", EX + "upper", EX + "upper")}
 
 
+DESCRIBE = f"DESCRIBE <{EX}plan>"
+PLAN_TRIPLES = {(EX + "plan", "http://www.w3.org/2000/01/rdf-schema#label", "行政デジタル化計画"),
+                (EX + "plan", "http://www.w3.org/2000/01/rdf-schema#label", "Administrative Digitalization Plan"),
+                (EX + "plan", EX + "measures", "3"),
+                (EX + "plan", EX + "upper", EX + "upper")}
+
+
+@pytest.mark.parametrize("fmt,media,rdf", [
+    ("turtle", "text/turtle", ox.RdfFormat.TURTLE),
+    ("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
+    ("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+])
+def test_describe_formats_by_parameter_and_by_accept(client, fmt, media, rdf):
+    by_param = client.get("/sparql", query_string={"query": DESCRIBE, "format": fmt})
+    by_accept = client.post("/sparql", data={"query": DESCRIBE}, headers={"Accept": media})
+    for resp in (by_param, by_accept):
+        assert resp.status_code == 200
+        assert resp.mimetype == media
+        assert "Accept" in resp.headers["Vary"]
+        triples = {(t.subject.value, t.predicate.value, t.object.value) for t in ox.parse(resp.data, format=rdf)}
+        assert triples == PLAN_TRIPLES
+
+
+def test_describe_defaults_to_turtle_and_never_answers_csv(client):
+    resp = client.get("/sparql", query_string={"query": DESCRIBE})
+    assert resp.mimetype == "text/turtle"
+    assert {(t.subject.value, t.predicate.value, t.object.value)
+            for t in ox.parse(resp.data, format=ox.RdfFormat.TURTLE)} == PLAN_TRIPLES
+    # format=json on a graph result means JSON-LD, as most endpoints read it; CSV cannot carry triples
+    as_json = client.get("/sparql", query_string={"query": DESCRIBE, "format": "json"})
+    assert as_json.mimetype == "application/ld+json"
+    assert len(list(ox.parse(as_json.data, format=ox.RdfFormat.JSON_LD))) == len(PLAN_TRIPLES)
+    assert client.get("/sparql", query_string={"query": DESCRIBE, "format": "csv"}).status_code == 400
+
+
 @pytest.mark.parametrize("query,accept,media", [
     (LABELS, "application/sparql-results+json", "application/sparql-results+json"),
     (LABELS, "application/sparql-results+xml", "application/sparql-results+xml"),
