@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from graph import cli as cli_module
 from graph.cli import COMMANDS, main
 
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BAD = FIXTURES / "bad"
 MINI = FIXTURES / "lib" / "mini-plan.trig"
@@ -57,6 +59,28 @@ def test_help_lists_the_commands():
     for name in ("validate", "query", "export", "stats"):
         assert name in r.output
     assert COMMANDS[:4] == ("validate", "query", "export", "stats")
+
+
+def _documented_names() -> list[str]:
+    """Every command (and sub-command) with every long option it takes, as a user would type them."""
+    ctx = click.Context(main)
+    names = [o for p in main.params if not getattr(p, "hidden", False) for o in p.opts if o.startswith("--")]
+    for name in COMMANDS:
+        cmd = main.get_command(ctx, name)
+        commands = [(name, cmd)]
+        if isinstance(cmd, click.Group):
+            commands += [(f"{name} {sub}", c) for sub, c in cmd.commands.items()]
+        for full, c in commands:
+            names.append(f"plangraph {full}")
+            names += [o for p in c.params if not getattr(p, "hidden", False)
+                      for o in (*p.opts, *getattr(p, "secondary_opts", ())) if o.startswith("--") and o != "--help"]
+    return names
+
+
+def test_readme_documents_every_command_and_option():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [n for n in _documented_names() if n not in readme]
+    assert missing == [], f"README does not mention: {missing}"
 
 
 def test_stats_on_the_saitama_graph():
