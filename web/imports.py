@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from graph.actionplan import COLUMNS, template_bytes
+from graph.spreadsheet import column_letter
 from graph.errors import InputError, ValidationError
 from graph.importer import import_action_plan
 from graph.queries import run_named
@@ -39,7 +40,9 @@ def _plans() -> list[tuple[str, str]]:
 
 def _form(status: int = 200, **context) -> tuple[str, int]:
     context.setdefault("problems", [])
-    return render_template("imports/form.html", plans=_plans(), columns=COLUMNS,
+    # Column letters, as the spreadsheet and the problem messages ("7行 F列") name them.
+    columns = [(column_letter(i), c) for i, c in enumerate(COLUMNS)]
+    return render_template("imports/form.html", plans=_plans(), columns=columns,
                            enabled=bool(get_settings().update_token), **context), status
 
 

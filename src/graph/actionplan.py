@@ -78,7 +78,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.row}行 {self.column}列" + (f"（{self.header}）" if self.header else "")
+        # A problem of the whole header row (a missing column) has no column of its own.
+        where = f"{self.row}行" + (f" {self.column}列" if self.column else "") + (f"（{self.header}）" if self.header else "")
         return f"{where}: {self.message}"
 
 
@@ -142,7 +143,7 @@ def build_action_plan(table: Table, store: Store, plan: str, *, base_iri: str,
     for c in COLUMNS:
         if c.key not in index and c.key in {"kind", "measure", "project", "name", "policy", "goals",
                                              "target", "target_year"}:
-            problems.append(Problem(1, column_letter(len(table.header)), c.header_ja,
+            problems.append(Problem(1, "", "見出し",
                                     f"必須の列「{c.header_ja}」がありません / missing column {c.header_en!r}"))
     if problems:
         return ImportResult(Graph(), "", {}, problems)

@@ -128,6 +128,9 @@ def test_missing_column(store, settings):
     table = [r[:5] + r[6:] for r in rows()]  # drop 基本方針 (column F)
     msg = _fails(store, settings, as_csv(table))
     assert "1行" in msg and "基本方針" in msg and "missing column" in msg
+    # the missing column is not at any letter of the sheet: no "D列（区分）"-style pointer to another column
+    assert "bad.csv:1行（見出し）: 必須の列「基本方針」がありません" in msg
+    assert "列（基本方針）" not in msg
 
 
 def test_unknown_policy_names_row_and_column(store, settings):

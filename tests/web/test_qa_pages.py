@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from web import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +33,33 @@ def test_nav_reaches_reports_and_marks_the_current_section(client, url, current)
     assert 'href="/reports"' in nav
     marked = re.findall(r'<a href="[^"]*"\s+aria-current="page">([^<]+)</a>', nav)
     assert marked == [current], url
+
+
+def _import_app(tmp_path):
+    from graph.store import EmbeddedStore, ontology_files
+
+    store = EmbeddedStore()
+    for f in ontology_files():
+        store.load_file(f)
+    store.load_file(ROOT / "data" / "sample" / "sample-city.ttl")
+    return create_app({"TESTING": True, "import_dir": str(tmp_path), "update_token": "t"}, store=store)
+
+
+def test_import_form_names_columns_by_their_spreadsheet_letters(tmp_path):
+    body = html(_import_app(tmp_path).test_client().get("/import"))
+    cells = re.findall(r"<tr><td>([^<]+)</td>\s*<td>([^<]+)</td>", body)
+    assert cells[0] == ("A", "区分") and cells[5] == ("F", "基本方針") and cells[-1] == ("N", "備考")
+
+
+def test_import_missing_columns_point_at_the_header_not_at_another_column(tmp_path):
+    import io
+
+    app = _import_app(tmp_path)
+    form = {"plan": "https://w3id.org/plangraph/id/synthetic/lg/990019/plan/digital-2024", "token": "t",
+            "file": (io.BytesIO("a,b,c\n1,2,3\n".encode()), "wrong.csv")}
+    resp = app.test_client().post("/import/action-plan", data=form, content_type="multipart/form-data")
+    body = html(resp)
+    assert resp.status_code == 400
+    assert "wrong.csv:1行（見出し）: 必須の列「区分」がありません" in body
+    assert "D列" not in body
+    assert list(tmp_path.iterdir()) == []
