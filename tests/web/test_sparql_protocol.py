@@ -296,6 +296,11 @@ def test_no_cors_on_writes_or_when_disabled(make_app):
     with_token = make_app(endpoint_store(), update_token="s3cret").test_client()
     resp = with_token.post("/sparql/update", data={"update": "CLEAR ALL"}, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in resp.headers
+    for method, url in (("options", "/sparql/update"), ("options", "/rdf-graphs?graph=https://ex.org/g1"),
+                        ("get", "/rdf-graphs?graph=https://ex.org/g1"), ("options", "/import/action-plan")):
+        other = getattr(with_token, method)(url, headers={"Origin": "https://evil.example",
+                                                          "Access-Control-Request-Method": "PUT"})
+        assert "Access-Control-Allow-Origin" not in other.headers, url
     off = make_app(endpoint_store(), cors=False).test_client()
     assert "Access-Control-Allow-Origin" not in off.get("/sparql", query_string={"query": "ASK {}"}).headers
 
