@@ -50,22 +50,23 @@ def wants_json() -> bool:
         request.accept_mimetypes["text/html"]
 
 
-def error_response(error: PlanGraphError) -> Response:
-    """The response for an error, in the form the client can read."""
+def error_response(error: PlanGraphError, *, message_ja: str | None = None) -> Response:
+    """The response for an error, in the form the client can read. ``message_ja`` is
+    shown instead of the (English) message on a Japanese error page."""
     if request.path.startswith(PLAIN_TEXT_PREFIXES):
         resp = Response(error.message + "\n", status=error.status, mimetype="text/plain")
     elif wants_json():
         resp = jsonify(error.to_dict())
         resp.status_code = error.status
     else:
-        resp = Response(_page(error), status=error.status, mimetype="text/html")
+        resp = Response(_page(error, message_ja), status=error.status, mimetype="text/html")
     if error.status == 401:
         resp.headers["WWW-Authenticate"] = 'Bearer realm="PlanGraph"'
     return resp
 
 
-def _page(error: PlanGraphError) -> str:
-    context = {"error": error, "title_ja": _TITLES_JA.get(error.status, "エラー")}
+def _page(error: PlanGraphError, message_ja: str | None = None) -> str:
+    context = {"error": error, "title_ja": _TITLES_JA.get(error.status, "エラー"), "message_ja": message_ja}
     try:
         return render_template("error.html", **context)
     except Exception:  # noqa: BLE001 — the layout itself may be what failed; never fail twice
@@ -87,7 +88,11 @@ def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     message = {404: "no such page", 405: f"method {request.method} is not allowed here",
                413: "the request body is too large"}.get(status, error.description or error.name)
-    resp = error_response(PlanGraphError(message, title=error.name, status=status))
+    # A planner reading the Japanese page gets a Japanese sentence (the API keeps the English one).
+    message_ja = {404: "このページはありません。アドレス（URL）を確かめてください。",
+                  405: f"この操作（{request.method}）はここではできません。",
+                  413: "送られたデータが大きすぎます。"}.get(status)
+    resp = error_response(PlanGraphError(message, title=error.name, status=status), message_ja=message_ja)
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         resp.headers["Allow"] = ", ".join(error.valid_methods)
     return resp

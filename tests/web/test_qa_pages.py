@@ -63,3 +63,13 @@ def test_import_missing_columns_point_at_the_header_not_at_another_column(tmp_pa
     assert "wrong.csv:1行（見出し）: 必須の列「区分」がありません" in body
     assert "D列" not in body
     assert list(tmp_path.iterdir()) == []
+
+
+def test_404_page_speaks_the_page_language(client):
+    ja = client.get("/no-such-page?lang=ja")
+    assert ja.status_code == 404
+    assert "このページはありません" in html(ja) and "no such page" not in html(ja)
+    en = client.get("/no-such-page?lang=en")
+    assert "no such page" in html(en) and "このページはありません" not in html(en)
+    api = client.get("/no-such-page.json")
+    assert api.get_json()["error"] == "no such page"
