@@ -77,7 +77,9 @@ def _selected(G: nx.DiGraph) -> nx.DiGraph:
     """The part of the alignment graph the request asks for (ego if ``node`` is given, else filters)."""
     node = request.args.get("node")
     if node is not None:
-        return nw.ego(G, node, _depth())
+        # Nodes expanded on the ego page (``expand=``, repeatable) add their depth-1
+        # neighbourhoods, as the page drew them, so downloads hold what it shows.
+        return nx.compose_all([nw.ego(G, node, _depth())] + [nw.ego(G, e, 1) for e in request.args.getlist("expand")])
     f = _filters()
     return nw.narrow(G, plan=f["plan"], upper_plan=f["upper"], policy=f["policy"])
 
@@ -101,8 +103,12 @@ def _choices(G: nx.DiGraph, lang: str) -> dict[str, list[tuple[str, str]]]:
     return {"plan": opts(plans), "upper": opts(uppers), "policy": opts(policies)}
 
 
-def _download_args() -> dict[str, str]:
-    return {k: v for k, v in request.args.items() if k in ("plan", "upper", "policy", "node", "depth", "lang") and v}
+def _download_args() -> dict[str, str | list[str]]:
+    args: dict[str, str | list[str]] = {k: v for k, v in request.args.items()
+                                        if k in ("plan", "upper", "policy", "node", "depth", "lang") and v}
+    if "node" in args and (expanded := request.args.getlist("expand")):
+        args["expand"] = expanded
+    return args
 
 
 @bp.get("/views")

@@ -171,6 +171,14 @@ def test_ego_view_expands_on_click(server, page):
     _more_nodes_than(page, before)
     ids = page.evaluate("document.getElementById('network').pgNetwork.body.data.nodes.getIds()")
     assert BASE + "lg/999990/plan/sogo" in ids  # the goal's upper plan came in
+    # the RDF download now holds exactly the nodes the page shows, the expanded ones included
+    with page.expect_download() as dl:
+        page.click("#download-rdf")
+    import pyoxigraph as ox  # noqa: PLC0415
+
+    in_rdf = {t.value for tr in ox.parse(path=dl.value.path(), format=ox.RdfFormat.TURTLE)
+              for t in (tr.subject, tr.object) if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)}
+    assert in_rdf == set(ids)
     # click-to-expand on the canvas itself
     page.check("#click-expands")
     n = int(page.get_attribute("#network", "data-nodes"))

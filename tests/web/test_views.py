@@ -121,6 +121,31 @@ def test_graphml_download(client):
     assert G.nodes[PLAN + "/measure/1"]["label_ja"] == "オンライン申請の拡大"
 
 
+def _ttl_subjects_and_objects(resp) -> set[str]:
+    return {t.value for tr in ox.parse(resp.data, format=ox.RdfFormat.TURTLE)
+            for t in (tr.subject, tr.object) if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)}
+
+
+def test_ego_downloads_are_the_ego_view_and_follow_expansions(client):
+    ego = {"node": PLAN + "/policy/1", "depth": 1}
+    shown = {n["id"] for n in _data(client, **ego)["nodes"]}
+    assert _ttl_subjects_and_objects(client.get("/views/download.ttl", query_string=ego)) == shown
+    graphml = nx.read_graphml(io.BytesIO(client.get("/views/download.graphml", query_string=ego).data))
+    assert set(graphml.nodes) == shown
+    # the ego page links its downloads to the same neighbourhood
+    page = client.get("/views/ego", query_string=ego).get_data(as_text=True)
+    assert re.search(r'id="download-rdf" href="/views/download\.ttl\?[^"]*node=', page)
+    # after "expand" on the goal, the page shows the goal's neighbours too, and so do the downloads
+    goal = BASE + "lg/999990/plan/sogo/goal/1"
+    expanded = {**ego, "expand": [goal]}
+    more = shown | {n["id"] for n in _data(client, node=goal, depth=1)["nodes"]}
+    assert BASE + "lg/999990/plan/sogo" in more - shown
+    assert {n["id"] for n in _data(client, **expanded)["nodes"]} == more
+    assert _ttl_subjects_and_objects(client.get("/views/download.ttl", query_string=expanded)) == more
+    assert set(nx.read_graphml(io.BytesIO(client.get("/views/download.graphml", query_string=expanded).data))
+               .nodes) == more
+
+
 def test_reports_pages(client):
     assert "未着手の目標" in client.get("/reports/gaps", query_string={"plan": PLAN}).get_data(as_text=True)
     orphans = client.get("/reports/orphans", query_string={"plan": PLAN}).get_data(as_text=True)

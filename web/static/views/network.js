@@ -43,11 +43,23 @@
           .map(function (n) { n.y = n.y + dy; return n; });
         nodes.add(fresh);
         edges.add(more.edges.filter(function (e) { return !edges.get(e.id); }));
+        noteExpanded(id);
         fillList();
         updateCount();
         network.fit({ animation: false });
       })
       .catch(function (err) { container.setAttribute("data-error", String(err)); });
+  }
+
+  // The RDF, GraphML and JSON downloads name the expanded nodes too: they hold what the page shows.
+  function noteExpanded(id) {
+    ["download-rdf", "download-graphml", "download-json"].forEach(function (linkId) {
+      var a = document.getElementById(linkId);
+      if (!a) { return; }
+      var u = new URL(a.getAttribute("href"), window.location.href);
+      if (u.searchParams.getAll("expand").indexOf(id) < 0) { u.searchParams.append("expand", id); }
+      a.setAttribute("href", u.pathname + u.search);
+    });
   }
 
   function fillList() {
