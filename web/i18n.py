@@ -165,6 +165,31 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+#: Japanese titles of the errors of :mod:`graph.errors`, keyed by their English ``title``.
+ERROR_TITLES_JA: dict[str, str] = {
+    "Error": "エラー",
+    "Configuration error": "設定のエラー",
+    "Invalid input": "入力が正しくありません",
+    "Syntax error": "構文エラー",
+    "Validation failed": "検証で問題が見つかりました",
+    "Query error": "クエリのエラー",
+    "Malformed query": "クエリの構文が正しくありません",
+    "Query not allowed": "このクエリは実行できません",
+    "Query timed out": "クエリが時間切れになりました",
+    "Unknown query": "その定型クエリはありません",
+    "Bad query parameter": "パラメータの値が正しくありません",
+    "Not found": "見つかりません",
+    "Unauthorized": "認証が必要です",
+    "Store error": "ストアのエラー",
+}
+
+
+def error_title(error: object) -> str:
+    """An error's title in the page language (its English title when no Japanese one is known)."""
+    title = getattr(error, "title", "") or "Error"
+    return ERROR_TITLES_JA.get(title, title) if current_lang() == "ja" else title
+
+
 def current_lang() -> str:
     """The page language: ``?lang=``, else the cookie, else Japanese."""
     if "pg_lang" in g:
@@ -205,7 +230,8 @@ def other_lang() -> str:
 
 @bp.app_context_processor
 def _template_helpers() -> dict:
-    return {"t": t, "lang": current_lang(), "other_lang": other_lang(), "url_with": url_with}
+    return {"t": t, "lang": current_lang(), "other_lang": other_lang(), "url_with": url_with,
+            "error_title": error_title}
 
 
 @bp.after_app_request

@@ -160,7 +160,7 @@ def test_truncation_is_a_visible_notice():
 
 
 @pytest.mark.parametrize("text,status,fragment", [
-    ("SELECT * WHERE { ?s ?p }", 400, "Malformed query"),
+    ("SELECT * WHERE { ?s ?p }", 400, "クエリの構文が正しくありません"),  # the title in the page language
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
 ])
 def test_query_errors_are_shown_in_the_page(text, status, fragment):

@@ -73,3 +73,23 @@ def test_404_page_speaks_the_page_language(client):
     assert "no such page" in html(en) and "このページはありません" not in html(en)
     api = client.get("/no-such-page.json")
     assert api.get_json()["error"] == "no such page"
+
+
+def test_query_error_titles_are_japanese_on_a_japanese_page(client):
+    ja = html(client.get("/queries/plan-structure?plan=not+an+iri&lang=ja"))
+    assert "パラメータの値が正しくありません" in ja and "Bad query parameter" not in ja
+    en = html(client.get("/queries/plan-structure?plan=not+an+iri&lang=en"))
+    assert "Bad query parameter" in en
+    bad = html(client.get("/query?query=SELEKT+*&lang=ja"))
+    assert "クエリの構文が正しくありません" in bad
+
+
+def test_every_error_class_has_a_japanese_title():
+    import inspect
+
+    from graph import errors
+    from web.i18n import ERROR_TITLES_JA
+
+    for _, cls in inspect.getmembers(errors, inspect.isclass):
+        if issubclass(cls, errors.PlanGraphError):
+            assert cls.title in ERROR_TITLES_JA, cls
