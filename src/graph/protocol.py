@@ -85,10 +85,10 @@ def choose_format(kind: str, *, param: str | None, accept: Sequence[str]) -> str
 
     >>> choose_format("ask", param=None, accept=["text/html", "*/*"])
     'json'
-    >>> choose_format("ask", param="csv", accept=[])
+    >>> choose_format("ask", param="turtle", accept=[])
     Traceback (most recent call last):
     ...
-    graph.errors.QueryError: format=csv cannot carry an ASK result (use one of: json, xml)
+    graph.errors.QueryError: format=turtle cannot carry an ASK result (use one of: json, xml, csv, tsv)
     """
     if param:
         table = FORMAT_PARAM[_group(kind)]

@@ -8,7 +8,9 @@ Formats follow the W3C specifications:
 
 * JSON — SPARQL 1.1 Query Results JSON Format (``application/sparql-results+json``)
 * XML  — SPARQL Query Results XML Format (``application/sparql-results+xml``)
-* CSV / TSV — SPARQL 1.1 Query Results CSV and TSV Formats
+* CSV / TSV — SPARQL 1.1 Query Results CSV and TSV Formats; those define SELECT
+  results only, so an ASK answer is the bare word ``true`` or ``false``, as
+  Oxigraph writes it and pyoxigraph reads it back from TSV
 * CONSTRUCT/DESCRIBE results: Turtle, N-Triples, JSON-LD, RDF/XML (written by pyoxigraph)
 
 **Truncation.** A result cut at the row cap (``truncated=True``) says so
@@ -186,7 +188,9 @@ def to_xml(result: QueryResult, **_: object) -> bytes:
 
 
 def to_csv(result: QueryResult, *, neutralize_formulas: bool = False, **_: object) -> bytes:
-    """SPARQL 1.1 CSV (SELECT only): header of variable names, CRLF line ends."""
+    """SPARQL 1.1 CSV: header of variable names, CRLF line ends; an ASK answer is ``true``/``false``."""
+    if isinstance(result, AskResult):
+        return b"true\r\n" if result.value else b"false\r\n"
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(result.variables)
@@ -197,7 +201,9 @@ def to_csv(result: QueryResult, *, neutralize_formulas: bool = False, **_: objec
 
 
 def to_tsv(result: QueryResult, *, neutralize_formulas: bool = False, **_: object) -> bytes:
-    """SPARQL 1.1 TSV (SELECT only): ``?var`` header, terms in N-Triples syntax."""
+    """SPARQL 1.1 TSV: ``?var`` header, terms in N-Triples syntax; an ASK answer is ``true``/``false``."""
+    if isinstance(result, AskResult):
+        return b"true\n" if result.value else b"false\n"
     lines = ["\t".join("?" + v for v in result.variables)]
     lines += ["\t".join(_tsv_term(t, neutralize_formulas) for t in row) for row in result.rows]
     return ("\n".join(lines) + "\n").encode()
@@ -341,8 +347,8 @@ _GRAPH = frozenset({"graph"})
 RESULT_FORMATS: dict[str, ResultFormat] = {f.name: f for f in (
     ResultFormat("json", "application/sparql-results+json", "srj", _SOLUTIONS, to_json),
     ResultFormat("xml", "application/sparql-results+xml", "srx", _SOLUTIONS, to_xml),
-    ResultFormat("csv", "text/csv; charset=utf-8", "csv", frozenset({"select"}), to_csv),
-    ResultFormat("tsv", "text/tab-separated-values; charset=utf-8", "tsv", frozenset({"select"}), to_tsv),
+    ResultFormat("csv", "text/csv; charset=utf-8", "csv", _SOLUTIONS, to_csv),
+    ResultFormat("tsv", "text/tab-separated-values; charset=utf-8", "tsv", _SOLUTIONS, to_tsv),
     ResultFormat("turtle", "text/turtle", "ttl", _GRAPH, _rdf_writer(ox.RdfFormat.TURTLE, "#")),
     ResultFormat("ntriples", "application/n-triples", "nt", _GRAPH, _rdf_writer(ox.RdfFormat.N_TRIPLES, "#")),
     ResultFormat("jsonld", "application/ld+json", "jsonld", _GRAPH, _rdf_writer(ox.RdfFormat.JSON_LD, None)),
@@ -379,7 +385,7 @@ def serialize_result(result: QueryResult, format: str, *, neutralize_formulas: b
     """Serialize a query result in a format of :data:`RESULT_FORMATS`.
 
     Raises :class:`~graph.errors.QueryError` with status 406 when the format
-    cannot carry the result's kind (CSV for an ASK, JSON results for a
+    cannot carry the result's kind (Turtle for an ASK, JSON results for a
     CONSTRUCT), and with status 400 for an unknown format name.
     """
     try:

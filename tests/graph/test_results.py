@@ -136,12 +136,21 @@ def test_truncated_graph_results_say_so_in_a_comment():
 
 def test_formats_refuse_results_they_cannot_carry():
     with pytest.raises(QueryError) as exc:
-        serialize_result(AskResult(True), "csv")
+        serialize_result(AskResult(True), "turtle")
     assert exc.value.status == 406
     with pytest.raises(QueryError):
         serialize_result(GraphResult([]), "json")
     with pytest.raises(QueryError, match="unknown result format"):
         serialize_result(_select(), "xlsx")
+
+
+def test_ask_in_csv_and_tsv_is_the_bare_boolean():
+    """CSV/TSV define SELECT results only; ASK answers as Oxigraph does, and pyoxigraph reads the TSV back."""
+    assert serialize_result(AskResult(True), "csv") == b"true\r\n"
+    assert serialize_result(AskResult(False), "csv") == b"false\r\n"
+    for value in (True, False):
+        back = ox.parse_query_results(serialize_result(AskResult(value), "tsv"), ox.QueryResultsFormat.TSV)
+        assert isinstance(back, ox.QueryBoolean) and bool(back) is value
 
 
 def test_every_format_has_a_media_type_and_negotiates_back():

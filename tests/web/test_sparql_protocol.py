@@ -106,11 +106,18 @@ def test_select_as_tsv(client):
     ("json", "application/sparql-results+json", lambda d: json.loads(d)["boolean"]),
     ("xml", "application/sparql-results+xml",
      lambda d: bool(ox.parse_query_results(d, format=ox.QueryResultsFormat.XML))),
+    ("csv", "text/csv", lambda d: {b"true\r\n": True, b"false\r\n": False}[d]),
+    ("tsv", "text/tab-separated-values",
+     lambda d: bool(ox.parse_query_results(d, format=ox.QueryResultsFormat.TSV))),
 ])
 def test_ask_formats(client, fmt, media, parse):
     resp = client.get("/sparql", query_string={"query": ASK, "format": fmt})
     assert resp.mimetype == media
     assert parse(resp.data) is True
+    by_accept = client.get("/sparql", query_string={"query": ASK}, headers={"Accept": media})
+    assert by_accept.mimetype == media and parse(by_accept.data) is True
+    assert parse(client.get("/sparql", query_string={"query": f"ASK {{ <{EX}plan> <{EX}measures> 4 }}",
+                                                     "format": fmt}).data) is False
 
 
 @pytest.mark.parametrize("fmt,media,rdf", [
@@ -191,9 +198,10 @@ def test_format_parameter_wins_over_accept(client):
 
 
 def test_format_that_cannot_carry_the_result_is_400(client):
-    resp = client.get("/sparql", query_string={"query": ASK, "format": "csv"})
+    resp = client.get("/sparql", query_string={"query": ASK, "format": "turtle"})
     assert resp.status_code == 400
-    assert "csv" in resp.get_data(as_text=True)
+    assert "turtle" in resp.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": CONSTRUCT, "format": "tsv"}).status_code == 400
 
 
 # --- errors ------------------------------------------------------------------------
