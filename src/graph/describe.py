@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .errors import NotFound
 from .labels import LABEL_PROPERTIES, LabelBook, fetch_labels, internal_query, short_iri
 from .results import serialize_result
-from .store import Store
+from .store import GraphResult, Store
 from .vocab import PREFIXES, RDF
 
 RDF_TYPE = RDF + "type"
@@ -211,7 +211,10 @@ def describe_rdf(store: Store, iri: str, format: str) -> bytes:
     :data:`QUAD_FORMATS` (``trig``, ``nquads``): then every statement stays in
     its named graph and the description of those graphs (``pg:source``,
     ``pg:quote``) comes along, so a client sees where each statement comes from.
-    Raises :class:`~graph.errors.NotFound` when the store has no triple about it.
+    An IRI that only names a graph (a data file's graph, which no triple
+    describes) answers with the statements that graph holds, as its HTML page
+    lists them. Raises :class:`~graph.errors.NotFound` when the store has
+    neither a triple about it nor a graph of that name.
     """
     try:
         node = ox.NamedNode(iri)
@@ -219,11 +222,17 @@ def describe_rdf(store: Store, iri: str, format: str) -> bytes:
         raise NotFound(f"not an IRI: {iri!r}") from None
     if format in QUAD_FORMATS:
         rows = store.query(internal_query("describe_quads"), substitutions={"x": node}).rows
-        if not rows:
-            raise NotFound(f"no description of <{iri}> in this dataset")
-        quads = [ox.Quad(s, p, o, g) for _x, s, p, o, g in rows]
+        quads = [ox.Quad(s, p, o, g) for _x, s, p, o, g in rows] or _graph_statements(store, node)
         return ox.serialize(quads, format=QUAD_FORMATS[format], prefixes=PREFIXES)
     result = store.query(internal_query("describe_rdf"), substitutions={"s": node})
     if not result.triples:
-        raise NotFound(f"no description of <{iri}> in this dataset")
+        result = GraphResult([q.triple for q in _graph_statements(store, node)])
     return serialize_result(result, format)
+
+
+def _graph_statements(store: Store, node: ox.NamedNode) -> list[ox.Quad]:
+    """The statements of the named graph ``node``; NotFound when there is no such graph either."""
+    rows = store.query(internal_query("graph_triples"), substitutions={"g": node}).rows
+    if not rows:
+        raise NotFound(f"no description of <{node.value}> in this dataset")
+    return [ox.Quad(s, p, o, g) for g, s, p, o in rows]

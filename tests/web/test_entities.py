@@ -132,6 +132,24 @@ def test_japanese_iri_round_trips(client):
     assert THEME in json.dumps(jsonld, ensure_ascii=False)
 
 
+def test_named_graph_iris_dereference_to_their_statements_as_rdf(client):
+    """A graph IRI that nothing describes (a file's graph) still dereferences: as RDF, its statements."""
+    xss = (ID + "test/xss", "http://www.w3.org/2000/01/rdf-schema#label", "<script>alert(1)</script>")
+    assert client.get("/id/graph/test").status_code == 200  # the HTML page lists them
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES)):
+        resp = client.get("/id/graph/test", headers={"Accept": accept})
+        assert resp.status_code == 200 and resp.mimetype == accept
+        assert triples(resp, fmt) == {xss}
+    quads = list(ox.parse(client.get("/id/graph/test.nq").get_data(), format=ox.RdfFormat.N_QUADS))
+    assert [(q.subject.value, q.graph_name.value) for q in quads] == [(ID + "test/xss", ID + "graph/test")]
+    # a file's graph IRI ends in the file's own extension (….trig): RDF by Accept still works
+    file_graph = "graph/tests/fixtures/pages/mini.trig"
+    resp = client.get("/id/" + file_graph, headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200
+    assert (PLAN + "/prov/measure-1", PG + "source", "https://w3id.org/plangraph/id/lg/111007/doc/digital-2021/ch1/fig4") \
+        in triples(resp, ox.RdfFormat.TURTLE)
+
+
 def test_unknown_iri_is_404_for_html_and_rdf(client):
     resp = client.get("/id/lg/111007/plan/no-such-plan")
     assert resp.status_code == 404 and "見つかりません" in text(resp)
