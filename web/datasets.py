@@ -7,15 +7,18 @@ export format of :data:`graph.export.EXPORT_FORMATS` is a download at
 ``/dataset/plangraph.<extension>``, with the licence stated beside it and in
 the description. ``/.well-known/void`` (the VoID spec's well-known location)
 redirects here, and the description's own IRI (``{base_iri}dataset``)
-dereferences here too.
+dereferences here too. ``/dataset/context.jsonld`` publishes the JSON-LD
+context that every JSON-LD answer embeds (so no reader needs to fetch it).
 """
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics, describe_dataset
-from graph.export import EXPORT_FORMATS, export_bytes
+from graph.export import EXPORT_FORMATS, export_bytes, published_context
 from graph.labels import fetch_labels
 from graph.results import RESULT_FORMATS, serialize_result
 from graph.store import GraphResult
@@ -63,7 +66,7 @@ def dataset():
     resp = Response(render_template(
         "dataset.html", title=TITLE[lang], description=DESCRIPTION[lang], rights=RIGHTS[lang], licence=LICENSE,
         stats=stats, classes=classes, downloads=downloads, description_links=description_links,
-        endpoint=request.url_root + "sparql"), mimetype="text/html")
+        endpoint=request.url_root + "sparql", context_url=url_for("datasets.context")), mimetype="text/html")
     resp.vary.add("Accept")
     return resp
 
@@ -75,6 +78,13 @@ def dataset_rdf(ext: str):
     if fmt is None:
         abort(404)
     return _rdf(fmt)
+
+
+@bp.get("/dataset/context.jsonld")
+def context():
+    """PlanGraph's published JSON-LD context (the prefixes); exports embed the same object."""
+    body = json.dumps(published_context(), ensure_ascii=False, indent=1) + "\n"
+    return Response(body, mimetype="application/ld+json")
 
 
 @bp.get("/dataset/plangraph.<ext>")

@@ -153,6 +153,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dataset.file": {"ja": "ファイル", "en": "File"},
     "dataset.with_graphs": {"ja": "名前付きグラフ（出典）付き", "en": "with named graphs (provenance)"},
     "dataset.endpoint": {"ja": "SPARQL エンドポイント", "en": "SPARQL endpoint"},
+    "dataset.context": {"ja": "JSON-LD コンテキスト（JSON-LD の各ファイルに埋め込み済み）",
+                        "en": "JSON-LD context (embedded in every JSON-LD file)"},
     "dataset.by_class": {"ja": "クラス別のリソース数", "en": "Resources by class"},
     "dataset.entities": {"ja": "リソース数", "en": "Resources"},
     "dataset.class": {"ja": "クラス", "en": "Class"},

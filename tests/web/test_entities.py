@@ -217,6 +217,17 @@ def test_dataset_page_shows_licence_and_every_download(client):
         assert f'href="/dataset/plangraph.{ext}"' in body
 
 
+def test_the_json_ld_context_is_published_and_is_the_one_every_export_embeds(client):
+    assert 'href="/dataset/context.jsonld"' in text(client.get("/dataset"))
+    resp = client.get("/dataset/context.jsonld")
+    assert resp.status_code == 200 and resp.mimetype == "application/ld+json"
+    context = json.loads(resp.get_data())["@context"]
+    assert context["pg"] == PG
+    assert json.loads(client.get("/dataset/plangraph.jsonld").get_data())["@context"] == context
+    described = client.get("/id/lg/111007/plan/digital-2021/policy/2", headers={"Accept": "application/ld+json"})
+    assert json.loads(described.get_data())["@context"] == context
+
+
 @pytest.mark.parametrize("ext,fmt,quads", [
     ("ttl", ox.RdfFormat.TURTLE, False), ("nt", ox.RdfFormat.N_TRIPLES, False),
     ("trig", ox.RdfFormat.TRIG, True), ("nq", ox.RdfFormat.N_QUADS, True),
