@@ -27,6 +27,15 @@ def _plan() -> str:
     return request.args.get("plan") or get_settings().base_iri + DEFAULT_PLAN_PATH
 
 
+def _plans(plan: str) -> list[tuple[str, str]]:
+    """Plans that have elements, by label, for the plan selector (planners do not type IRIs);
+    the asked-for plan is kept even when it has none."""
+    from .views import _choices, alignment_graph  # the cached alignment graph
+
+    plans = _choices(alignment_graph(), current_lang())["plan"]
+    return plans if any(iri == plan for iri, _ in plans) else [*plans, (plan, plan)]
+
+
 def query_href(name: str, plan: str) -> str:
     """The named-query page for ``name`` with the plan filled in."""
     return f"/queries/{name}?" + urlencode({"plan": plan})
@@ -36,7 +45,7 @@ def query_href(name: str, plan: str) -> str:
 def index():
     """The four figures of Chapter 1, with the plan they are drawn for."""
     plan = _plan()
-    return render_template("figures/index.html", figures=fig.FIGURES.values(), plan=plan)
+    return render_template("figures/index.html", figures=fig.FIGURES.values(), plan=plan, plans=_plans(plan))
 
 
 @bp.get("/figures/<int:number>")
@@ -58,5 +67,6 @@ def figure(number: int):
     else:
         data["timeline"] = fig.figure4(store, plan)
     queries = [(q, query_href(q, plan)) for q in (info.query, *info.extra_queries)]
-    return render_template(f"figures/figure{number}.html", info=info, plan=plan, queries=queries,
-                           figures=fig.FIGURES.values(), **data)
+    plan_label = dict(_plans(plan)).get(plan, plan)
+    return render_template(f"figures/figure{number}.html", info=info, plan=plan, plan_label=plan_label,
+                           queries=queries, figures=fig.FIGURES.values(), **data)

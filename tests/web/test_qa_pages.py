@@ -93,3 +93,15 @@ def test_every_error_class_has_a_japanese_title():
     for _, cls in inspect.getmembers(errors, inspect.isclass):
         if issubclass(cls, errors.PlanGraphError):
             assert cls.title in ERROR_TITLES_JA, cls
+
+
+def test_figures_pick_the_plan_by_its_name_not_by_typing_an_iri(client):
+    index = html(client.get("/figures?lang=ja"))
+    start = index.index('<form class="pg-filters"')
+    form = index[start:index.index("</form>", start)]
+    assert 'type="url"' not in form
+    assert re.search(r'<option value="https://w3id.org/plangraph/id/lg/111007/plan/digital-2021" selected>'
+                     r"さいたま市行政デジタル化計画</option>", form)
+    page = html(client.get("/figures/4?lang=ja"))
+    line = re.search(r'<p class="pg-plan-line">.*?</p>', page, re.S).group(0)
+    assert ">さいたま市行政デジタル化計画</a>" in line

@@ -1,0 +1,58 @@
+"""QA findings that only a browser shows: a phone-wide (390 px) page must not scroll sideways.
+
+Wide content (tables, the query editor) scrolls inside its own box; the page itself stays
+as wide as the screen, so a planner on a phone never loses the header or the form.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SAITAMA = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+
+
+@pytest.fixture(scope="module")
+def server(saitama_store):
+    """The app on the Saitama graph, served by waitress on a free loopback port."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    app = create_app({}, store=saitama_store)
+    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+    app.extensions["plangraph.executor"].close()
+
+
+@pytest.fixture(scope="module")
+def phone(server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 800}, locale="ja-JP")
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+                   else route.abort())
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize("path", ["/views", f"/views/ego?node={SAITAMA}", "/figures", "/figures/1", "/figures/4",
+                                  "/reports", "/reports/coverage", "/reports/explain", "/import", "/"])
+def test_no_sideways_scrolling_on_a_phone(server, phone, path):
+    phone.goto(server + path, wait_until="load")
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{path}: page is {width[0]} px wide on a {width[1]} px screen"
