@@ -361,7 +361,9 @@ def open_store(settings: Settings) -> Store:
 
     An external server when ``store_url`` is set; else an on-disk pyoxigraph
     store at ``store_path`` (loaded from ``data_paths`` only when empty); else
-    an in-memory store loaded from the ontology and ``data_paths``.
+    an in-memory store loaded from the ontology and ``data_paths``. When that
+    first load fails (a bad file), the on-disk store is left empty, so the next
+    run loads again and reports the same error.
     """
     if settings.store_url:
         from .remote import RemoteStore  # noqa: PLC0415 (optional backend)
@@ -369,7 +371,15 @@ def open_store(settings: Settings) -> Store:
         return RemoteStore.from_settings(settings)
     store = EmbeddedStore(settings.store_path, base_iri=settings.base_iri)
     if settings.store_path is None or len(store) == 0:
-        load_default(store, settings)
+        try:
+            load_default(store, settings)
+        except BaseException:
+            # Files loaded before the bad one would stay on disk, and the next
+            # run would take the half-filled store for a loaded one: empty it.
+            if settings.store_path is not None:
+                store.update("DROP ALL")
+                store.flush()
+            raise
     return store
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 from pathlib import Path
@@ -197,6 +198,23 @@ def test_load_default_and_open_store_use_the_settings(tmp_path):
     del first
     second = open_store(disk)
     assert len(second) == n
+
+
+def test_a_disk_store_whose_first_load_fails_stays_empty_and_fails_again(tmp_path):
+    """Half a load must not pass for a loaded store: the next run would skip the bad file silently."""
+    settings = load_settings(environ={}, overrides={
+        "data_paths": [str(MINI), str(BAD / "syntax-error.ttl")], "import_dir": str(tmp_path / "none"),
+        "store_path": str(tmp_path / "db")})
+    for _ in range(2):  # as two runs of the CLI would
+        with pytest.raises(ParseError, match="syntax-error.ttl:7:5") as info:
+            open_store(settings)
+        info = None  # the traceback's frames hold the store and its lock
+        gc.collect()
+    assert len(EmbeddedStore(tmp_path / "db")) == 0
+    gc.collect()
+    # with the bad file gone, the store is filled as usual
+    good = open_store(settings.replace(data_paths=[str(MINI)]))
+    assert _labels(good)[1] == "テスト市デジタル計画"
 
 
 def test_load_default_streams_big_files_into_a_disk_store(tmp_path, monkeypatch):
