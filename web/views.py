@@ -90,17 +90,33 @@ def _view(sub: nx.DiGraph) -> nw.View:
                          compact="node" not in request.args)
 
 
-def _choices(G: nx.DiGraph, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Filter options: plans that have elements, upper plans (that state goals), basic policies."""
+def _choices(G: nx.DiGraph, lang: str, plan: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Filter options: plans that have elements, upper plans (that state goals), basic policies.
+
+    With a plan chosen, only its upper plans and its policies are offered (another plan's
+    policy would empty the view); without one, each policy names its plan, since every
+    plan has a "(1)"."""
     element_kinds = {"basicphilosophy", "basicpolicy", "measure", "project"}
     plans = {p for _, a in G.nodes(data=True) if (p := a.get("plan")) and nw.kind_key(a.get("kind")) in element_kinds}
     uppers = {v for u, v, r in G.edges(data="relation") if nw.local_name(r) == "goalOf"}
     policies = {n for n, k in G.nodes(data="kind") if nw.kind_key(k) == "basicpolicy"}
+    if plan:
+        # its upper plans: named as such, or stating a goal one of its elements supports
+        mine = {v for _, v, r in G.out_edges(plan, data="relation") if nw.local_name(r) == "upperPlan"} if plan in G else set()
+        goals = {g for n, a in G.nodes(data=True) if a.get("plan") == plan
+                 for _, g, r in G.out_edges(n, data="relation") if nw.local_name(r) == "supports"}
+        mine |= {u for g in goals for _, u, r in G.out_edges(g, data="relation") if nw.local_name(r) == "goalOf"}
+        uppers &= mine
+        policies = {n for n in policies if G.nodes[n].get("plan") == plan}
 
-    def opts(nodes: set[str]) -> list[tuple[str, str]]:
-        return sorted(((n, nw.node_label(G.nodes[n], lang) if n in G else n) for n in nodes), key=lambda t: t[1])
+    def label(n: str) -> str:
+        return nw.node_label(G.nodes[n], lang) if n in G else n
 
-    return {"plan": opts(plans), "upper": opts(uppers), "policy": opts(policies)}
+    def opts(nodes: set[str], with_plan: bool = False) -> list[tuple[str, str]]:
+        return sorted(((n, f"{label(n)} — {label(G.nodes[n]['plan'])}" if with_plan and G.nodes[n].get("plan")
+                        else label(n)) for n in nodes), key=lambda t: t[1])
+
+    return {"plan": opts(plans), "upper": opts(uppers), "policy": opts(policies, with_plan=not plan)}
 
 
 def _download_args() -> dict[str, str | list[str]]:
@@ -116,7 +132,8 @@ def view_page():
     """The alignment view: measures → policies → philosophy → upper-plan goals → upper plans → law."""
     G = alignment_graph()
     view = _view(_selected(G))
-    return render_template("views/view.html", view=view, filters=_filters(), choices=_choices(G, current_lang()),
+    return render_template("views/view.html", view=view, filters=_filters(),
+                           choices=_choices(G, current_lang(), _filters()["plan"]),
                            data_url=url_for("views.view_data", **_download_args()),
                            downloads=_download_args(), ego=None)
 

@@ -105,3 +105,26 @@ def test_figures_pick_the_plan_by_its_name_not_by_typing_an_iri(client):
     page = html(client.get("/figures/4?lang=ja"))
     line = re.search(r'<p class="pg-plan-line">.*?</p>', page, re.S).group(0)
     assert ">さいたま市行政デジタル化計画</a>" in line
+
+
+def test_view_filters_offer_only_the_chosen_plans_policies_and_upper_plans():
+    from graph.store import EmbeddedStore, data_files, ontology_files
+
+    store = EmbeddedStore()
+    for f in [*ontology_files(), *data_files([ROOT / "data" / "saitama", ROOT / "data" / "sample"])]:
+        store.load_file(f)
+    app = create_app({"TESTING": True}, store=store)
+    c = app.test_client()
+    sample = "https://w3id.org/plangraph/id/synthetic/lg/990019/plan/digital-2024"
+
+    def options(body: str, name: str) -> list[str]:
+        select = re.search(rf'<select name="{name}">(.*?)</select>', body, re.S).group(1)
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)[1:]
+
+    every = html(c.get("/views?lang=ja"))
+    assert "(1) 上質な生活環境 — さいたま市行政デジタル化計画" in options(every, "policy")
+    assert "(1) 暮らしのデジタル化 — サンプル市デジタル化計画（架空）" in options(every, "policy")
+    one = html(c.get("/views", query_string={"plan": sample, "lang": "ja"}))
+    assert options(one, "policy") == ["(1) 暮らしのデジタル化", "(2) 行政サービスのデジタル化", "(3) 行政経営のデジタル化"]
+    assert options(one, "upper") and all("サンプル市" in u for u in options(one, "upper"))
+    app.extensions["plangraph.executor"].close()
