@@ -104,3 +104,19 @@ def test_dry_run_writes_nothing(tmp_path):
     r = post(app.test_client(), SHEET.read_bytes(), token=TOKEN, dry_run="1")
     assert r.status_code == 200 and "検査のみ" in r.get_data(as_text=True)
     assert measures(store) == 0 and not list((tmp_path / "imports").glob("*.ttl"))
+
+
+
+def test_an_upload_over_the_size_cap_is_refused_and_writes_nothing(tmp_path):
+    store = EmbeddedStore()
+    for f in ontology_files():
+        store.load_file(f)
+    store.load_file(SAMPLE / "sample-city.ttl")
+    app = create_app({"import_dir": str(tmp_path / "imports"), "TESTING": True, "update_token": TOKEN,
+                      "max_upload_bytes": 10_000}, store=store)
+    big = SHEET.read_bytes() + b"\r\n".join([b"," * 13] * 2_000)  # the sample sheet padded with empty rows
+    assert len(big) > 10_000
+    r = post(app.test_client(), big, token=TOKEN)
+    assert r.status_code == 413
+    assert measures(store) == 0 and not (tmp_path / "imports").exists()
+    assert post(app.test_client(), SHEET.read_bytes(), token=TOKEN).status_code == 200  # under the cap: imported
