@@ -118,7 +118,7 @@ def alignment_graph(store: Store, *, plan: str | None = None) -> nx.DiGraph:
     G = nx.DiGraph()
     kinds: dict[str, str] = {}
     for row in _run(store, "_alignment-nodes", plan):
-        n, kind = row["n"], _local(row["type"])
+        n, kind = row["n"], _local(row.get("type", ""))
         if n not in G:
             G.add_node(n, kind=None, label_ja=None, label_en=None, plan=None, notation=None)
         attrs = G.nodes[n]

@@ -230,3 +230,17 @@ def test_coverage_agrees_with_the_goal_support_query(store, G):
     for goal, elements_ in coverage(G).items():
         answer = {r["element"].value for r in run_named(store, "goal-support", {"goal": goal}).dicts()}
         assert answer == set(elements_), goal
+
+
+def test_coverage_matrix_agrees_with_the_coverage_query(store, G):
+    for plan in (T + "dx", T + "kyoiku"):
+        answer = {(r["element"].value, r["goal"].value, r["how"].value)
+                  for r in run_named(store, "coverage", {"plan": plan}).dicts()}
+        # a cell may be reached both directly and through a parent: the matrix says "direct"
+        best = {}
+        for e, g, how in answer:
+            best[e, g] = "direct" if "direct" in (how, best.get((e, g))) else how
+        m = coverage_matrix(G)
+        expected = {(e, g): m.cells[i][j] for i, e in enumerate(m.rows) for j, g in enumerate(m.columns)
+                    if m.cells[i][j] and G.nodes[e]["plan"] == plan}
+        assert best == expected, plan

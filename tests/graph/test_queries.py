@@ -405,6 +405,18 @@ def test_plans(saitama_store):
         ("2021", "2025")
 
 
+def test_coverage(saitama_store):
+    answer = rows(saitama_store, "coverage")
+    cells = {(r["elementLabel"], r["goalLabel"]): (r["how"], r["viaLabel"]) for r in answer}
+    assert cells[("上質な行政経営", "高品質経営市役所への転換")] == ("direct", "上質な行政経営")
+    assert cells[("上質な行政経営", "上質な生活都市")] == ("inherited", "上質な生活都市さいたま市")
+    assert cells[("上質な生活都市さいたま市", "未来に引き継ぐための持続可能なまちづくりを進める")] == \
+        ("direct", "上質な生活都市さいたま市")
+    # 1 philosophy × 2 goals + 3 policies × (their own goals + the philosophy's 2)
+    assert len(cells) == 2 + (3 + 2) + (1 + 2) + (1 + 2)
+    assert {r["upperLabel"] for r in answer} == UPPER_PLANS
+
+
 def test_element_alignment_explains_the_path(saitama_store):
     answer = rows(saitama_store, "element-alignment")  # default: basic policy (3)
     assert {(r["how"], r["viaLabel"], r["goalLabel"], r["upperLabel"]) for r in answer} == {
@@ -414,7 +426,7 @@ def test_element_alignment_explains_the_path(saitama_store):
     }
 
 
-MY_QUESTIONS = {"upper-plans", "policy-goals", "goal-support", "gaps", "orphans", "plans-in-force", "succession",
+MY_QUESTIONS = {"coverage", "upper-plans", "policy-goals", "goal-support", "gaps", "orphans", "plans-in-force", "succession",
                 "legal-basis", "provenance", "conflicts", "plan-structure", "plan-period", "reviews",
                 "background-themes", "upper-plan-messages", "label-search", "plans", "element-alignment"}
 
