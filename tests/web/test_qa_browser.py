@@ -56,3 +56,13 @@ def test_no_sideways_scrolling_on_a_phone(server, phone, path):
     phone.goto(server + path, wait_until="load")
     width = phone.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{path}: page is {width[0]} px wide on a {width[1]} px screen"
+
+
+def test_ego_node_list_buttons_name_their_node(server, phone):
+    """Five "展開" buttons in a row mean nothing to a screen reader unless each says which node."""
+    phone.goto(server + f"/views/ego?node={SAITAMA}&depth=1&lang=ja", wait_until="load")
+    phone.wait_for_selector("#node-list button.pg-expand")
+    names = phone.eval_on_selector_all("#node-list button.pg-expand", "bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert "展開: さいたま市行政デジタル化計画" in names
+    links = phone.eval_on_selector_all("#node-list a", "as => as.map(a => a.getAttribute('aria-label'))")
+    assert "ページ: さいたま市行政デジタル化計画" in links

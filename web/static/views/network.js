@@ -75,6 +75,7 @@
         var a = document.createElement("a");
         a.href = n.url;
         a.textContent = config.texts.open;
+        a.setAttribute("aria-label", config.texts.open + ": " + n.label);  // a screen reader hears which node
         tools.appendChild(a);
         tools.appendChild(document.createTextNode(" "));
       }
@@ -82,6 +83,7 @@
       b.type = "button";
       b.className = "pg-expand";
       b.textContent = config.texts.expand;
+      b.setAttribute("aria-label", config.texts.expand + ": " + n.label);
       b.setAttribute("data-node", n.id);
       b.addEventListener("click", function () { expand(n.id); });
       tools.appendChild(b);
