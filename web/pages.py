@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from graph.dataset import triple_count
 from graph.errors import ParameterError, PlanGraphError
 from graph.labels import fetch_labels
 from graph.queries import NamedQuery, bind, get_query, list_queries
@@ -190,7 +191,7 @@ def home():
     store = get_store()
     plan_iri = get_settings().base_iri + "lg/111007/plan/digital-2021"
     return render_template("home.html", queries=list_queries(), plan_iri=plan_iri,
-                           triples=len(store), graphs=len(store.graphs()))
+                           triples=triple_count(store), graphs=len(store.graphs()))
 
 
 @bp.get("/query")

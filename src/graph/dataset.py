@@ -68,6 +68,12 @@ def _int(term) -> int:
     return int(term.value) if term is not None else 0
 
 
+def triple_count(store: Store) -> int:
+    """Distinct triples over all graphs — the number the dataset page and VoID give
+    (``len(store)`` counts quads: a triple stated in two assertion graphs twice)."""
+    return _int(store.query(get_query("_dataset-triples").text).rows[0][0])
+
+
 def dataset_statistics(store: Store) -> DatasetStatistics:
     """Count the store through SPARQL, so it works on the embedded and a remote store alike."""
     total, per_graph, per_class, terms = (store.query(get_query(f"_dataset-{name}").text)

@@ -128,3 +128,10 @@ def test_view_filters_offer_only_the_chosen_plans_policies_and_upper_plans():
     assert options(one, "policy") == ["(1) 暮らしのデジタル化", "(2) 行政サービスのデジタル化", "(3) 行政経営のデジタル化"]
     assert options(one, "upper") and all("サンプル市" in u for u in options(one, "upper"))
     app.extensions["plangraph.executor"].close()
+
+
+def test_home_and_dataset_page_give_the_same_triple_count(client):
+    def count(body: str) -> str:
+        return re.search(r"<dt>トリプル数</dt><dd>([\d,]+)</dd>", body).group(1)
+
+    assert count(html(client.get("/?lang=ja"))) == count(html(client.get("/dataset?lang=ja")))
