@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from .queries import get_query
+from .queries import bind, get_query
 from .store import SelectResult, Store
 from .vocab import PG_NS
 
@@ -92,14 +92,15 @@ def _local(iri: str) -> str:
     return iri[len(PG_NS):] if iri.startswith(PG_NS) else iri
 
 
-def _run(store: Store, name: str, plan: str | None) -> list[dict[str, str]]:
+def _run(store: Store, name: str, plan: str | None) -> tuple[dict[str, int], list[tuple]]:
+    """Rows of an internal query as tuples of plain strings, with the column index of each variable."""
     query = get_query(name)
     params = {} if plan is None else {"plan": plan}
-    from .queries import bind  # noqa: PLC0415
-
     result = store.query(query.text, substitutions=bind(query, params, base_iri=getattr(store, "base_iri", None)))
     assert isinstance(result, SelectResult)
-    return [{k: t.value for k, t in row.items()} for row in result.dicts()]
+    # Plain tuples, not dicts: at national scale this loop sees 100k+ rows.
+    return ({v: i for i, v in enumerate(result.variables)},
+            [tuple(None if t is None else t.value for t in row) for row in result.rows])
 
 
 def alignment_graph(store: Store, *, plan: str | None = None) -> nx.DiGraph:
@@ -109,6 +110,9 @@ def alignment_graph(store: Store, *, plan: str | None = None) -> nx.DiGraph:
     goals of its upper plans (supported or not, so gaps show), those upper
     plans, its plan types and laws, and the plan itself.
 
+    Cost (1M-triple synthetic graph, in memory): one plan about 20 ms; the
+    whole store about 9 s (100k nodes) — views of big stores should pass ``plan``.
+
     >>> G = alignment_graph(example_store(), plan="https://example.org/plan")
     >>> G.nodes["https://example.org/policy1"]["kind"], G.nodes["https://example.org/policy1"]["notation"]
     ('BasicPolicy', '(1)')
@@ -117,25 +121,32 @@ def alignment_graph(store: Store, *, plan: str | None = None) -> nx.DiGraph:
     """
     G = nx.DiGraph()
     kinds: dict[str, str] = {}
-    for row in _run(store, "_alignment-nodes", plan):
-        n, kind = row["n"], _local(row.get("type", ""))
+    col, rows = _run(store, "_alignment-nodes", plan)
+    attr_cols = [(a, col[v]) for a, v in (("label_ja", "labelJa"), ("label_en", "labelEn"),
+                                          ("notation", "notation"), ("plan", "of"))]
+    n_i, type_i = col["n"], col["type"]
+    for row in rows:
+        n = row[n_i]
         if n not in G:
             G.add_node(n, kind=None, label_ja=None, label_en=None, plan=None, notation=None)
         attrs = G.nodes[n]
+        kind = _local(row[type_i] or "")
         if kind in _KIND_ORDER and (n not in kinds or _KIND_ORDER.index(kind) < _KIND_ORDER.index(kinds[n])):
             kinds[n] = kind
-        for attr, var in (("label_ja", "labelJa"), ("label_en", "labelEn"), ("notation", "notation"),
-                          ("plan", "of")):
-            if var in row and (attrs[attr] is None or row[var] < attrs[attr]):
-                attrs[attr] = row[var]  # the smallest value when several: stable across runs
+        for attr, i in attr_cols:
+            value = row[i]
+            if value is not None and (attrs[attr] is None or value < attrs[attr]):
+                attrs[attr] = value  # the smallest value when several: stable across runs
     for n, kind in kinds.items():
         G.nodes[n]["kind"] = kind
-    for row in _run(store, "_alignment-edges", plan):
-        s, o = row["s"], row["o"]
+    col, rows = _run(store, "_alignment-edges", plan)
+    s_i, o_i, r_i = col["s"], col["o"], col["relation"]
+    for row in rows:
+        s, o = row[s_i], row[o_i]
         for n in (s, o):
             if n not in G:  # a node with no pg class: keep it, unnamed
                 G.add_node(n, kind=None, label_ja=None, label_en=None, plan=None, notation=None)
-        G.add_edge(s, o, relation=row["relation"])
+        G.add_edge(s, o, relation=row[r_i])
     return G
 
 
