@@ -66,3 +66,25 @@ def test_ego_node_list_buttons_name_their_node(server, phone):
     assert "展開: さいたま市行政デジタル化計画" in names
     links = phone.eval_on_selector_all("#node-list a", "as => as.map(a => a.getAttribute('aria-label'))")
     assert "ページ: さいたま市行政デジタル化計画" in links
+
+
+def _contrast(rgb: str, against=(255, 255, 255)) -> float:
+    import re
+
+    def lum(c):
+        c = [v / 255 for v in c]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    a, b = lum([int(x) for x in re.findall(r"\d+", rgb)[:3]]), lum(against)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def test_keyboard_focus_ring_is_visible_on_the_white_page(server, phone):
+    """WCAG 1.4.11: the focus indicator needs 3:1 against white (the yellow alone is 1.7:1)."""
+    phone.goto(server + "/reports?lang=ja", wait_until="load")
+    phone.focus("main a")
+    phone.keyboard.press("Tab")
+    style = phone.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                           "return [document.activeElement.tagName, s.outlineStyle, s.outlineColor]; }")
+    assert style[1] == "solid" and _contrast(style[2]) >= 3, style
