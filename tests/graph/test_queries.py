@@ -56,6 +56,11 @@ def test_internal_helpers_are_not_listed_but_can_be_fetched():
         assert get_query(internal[0].stem).path == internal[0]
 
 
+@pytest.mark.parametrize("path", [p for p in ALL_FILES if p.name.startswith("_")], ids=lambda p: p.name)
+def test_internal_headers_parse_too(path):
+    assert get_query(path.stem).title_ja
+
+
 def test_unknown_query_names_the_known_ones():
     with pytest.raises(UnknownQuery) as err:
         get_query("no-such-question")
