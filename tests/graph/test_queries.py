@@ -180,6 +180,12 @@ def test_bind_turns_values_into_typed_terms(kinds):
     assert terms["s"] == ox.Literal("上質な行政経営")
 
 
+def test_fiscal_years_may_be_written_in_the_japanese_era(kinds):
+    for value in ("令和3年度", "R3", "FY2021", "2021"):
+        assert bind(kinds, {"x": "https://ex.org/x", "fy": value})["fy"].value == "2021"
+    assert bind(kinds, {"x": "https://ex.org/x", "fy": "令和元年度"})["fy"].value == "2019"
+
+
 def test_optional_parameters_left_empty_stay_unbound(kinds):
     assert set(bind(kinds, {"x": "https://ex.org/x", "fy": "", "s": ""})) == {"x", "n"}
 

@@ -46,6 +46,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from ..errors import ParameterError, QuerySyntaxError, UnknownQuery
+from ..fiscal import parse_fiscal_year
 from ..settings import DEFAULT_BASE_IRI
 from ..store import QueryResult, Store, Term
 from ..vocab import XSD
@@ -58,7 +59,7 @@ KINDS: dict[str, str] = {
     "iri": "an absolute IRI (https://…)",
     "string": "text",
     "integer": "a whole number",
-    "fiscal_year": "a fiscal year as four digits (2021 = 令和3年度, from 1 April 2021)",
+    "fiscal_year": "a fiscal year: 2021, 2021年度, FY2021 or 令和3年度 (from 1 April of that year)",
     "date": "a date YYYY-MM-DD",
     "lang": "a language tag (ja, en)",
 }
@@ -271,10 +272,13 @@ def _term(param: Parameter, value: str) -> Term:
     if kind in ("integer", "fiscal_year"):
         digits = unicodedata.normalize("NFKC", value).strip()
         if kind == "fiscal_year":
-            digits = digits.removesuffix("年度").removeprefix("FY").strip()
-            if not re.fullmatch(r"\d{4}", digits):
+            try:  # 2021, 2021年度, FY2021, 令和3年度, R3 (graph.fiscal is the one 和暦 converter)
+                year = parse_fiscal_year(value)
+            except ValueError:
+                year = None
+            if year is None or not 1000 <= year <= 9999:
                 raise _bad(param, value, "a fiscal year is four digits, e.g. 2021 for 令和3年度")
-            return ox.Literal(digits, datatype=ox.NamedNode(XSD + "gYear"))
+            return ox.Literal(str(year), datatype=ox.NamedNode(XSD + "gYear"))
         if not re.fullmatch(r"[+-]?\d{1,18}", digits):
             raise _bad(param, value, "not a whole number")
         return ox.Literal(str(int(digits)), datatype=ox.NamedNode(XSD + "integer"))
