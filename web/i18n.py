@@ -43,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.col_name": {"ja": "列名", "en": "Header"},
     "import.col_help": {"ja": "記入方法", "en": "How to fill it in"},
     "import.done": {"ja": "取込が完了しました", "en": "Import finished"},
+    "import.check_done": {"ja": "検査が終わりました（問題はありません）", "en": "Check finished: no problems"},
     "import.written": {"ja": "書き込んだファイル", "en": "Written file"},
     "import.checked": {"ja": "検査のみ行いました。問題はありません（何も書き込んでいません）。",
                        "en": "Checked only: no problems (nothing was written)."},

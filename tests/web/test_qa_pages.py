@@ -135,3 +135,16 @@ def test_home_and_dataset_page_give_the_same_triple_count(client):
         return re.search(r"<dt>トリプル数</dt><dd>([\d,]+)</dd>", body).group(1)
 
     assert count(html(client.get("/?lang=ja"))) == count(html(client.get("/dataset?lang=ja")))
+
+
+def test_a_check_only_import_does_not_say_imported_nor_link_to_the_unwritten_plan(tmp_path):
+    import io
+
+    app = _import_app(tmp_path)
+    sheet = (ROOT / "data" / "sample" / "sample-city-action-plan.csv").read_bytes()
+    form = {"plan": "https://w3id.org/plangraph/id/synthetic/lg/990019/plan/digital-2024", "token": "t",
+            "dry_run": "1", "file": (io.BytesIO(sheet), "plan.csv")}
+    body = html(app.test_client().post("/import/action-plan", data=form, content_type="multipart/form-data"))
+    assert "<h1>検査が終わりました（問題はありません）</h1>" in body and "取込が完了しました" not in body
+    assert "アクション・プランを開く" not in body  # the action plan was not written: its page would be a 404
+    assert re.search(r"<dt>施策</dt><dd>7</dd>", body)
