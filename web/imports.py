@@ -48,8 +48,18 @@ def _form(status: int = 200, **context) -> tuple[str, int]:
 
 @bp.get("/import")
 def import_form():
-    """The upload form, the template's columns and the template downloads."""
-    return _form()
+    """The upload form, the template's columns and the template downloads.
+    ``?plan=IRI`` preselects the plan; otherwise the first plan that has basic policies
+    (the one an action plan is made for), not the alphabetically first upper plan."""
+    plans = {iri for _, iri in _plans()}
+    asked = request.args.get("plan", "")
+    return _form(plan=asked if asked in plans else _default_plan(plans))
+
+
+def _default_plan(plans: set[str]) -> str | None:
+    from .views import _choices, alignment_graph  # the cached alignment graph: plans with elements
+
+    return next((iri for iri, _ in _choices(alignment_graph(), "ja")["plan"] if iri in plans), None)
 
 
 @bp.get("/import/template.<fmt>")

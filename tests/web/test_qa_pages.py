@@ -148,3 +148,13 @@ def test_a_check_only_import_does_not_say_imported_nor_link_to_the_unwritten_pla
     assert "<h1>検査が終わりました（問題はありません）</h1>" in body and "取込が完了しました" not in body
     assert "アクション・プランを開く" not in body  # the action plan was not written: its page would be a 404
     assert re.search(r"<dt>施策</dt><dd>7</dd>", body)
+
+
+def test_import_form_preselects_a_plan_with_policies_or_the_asked_one(client):
+    def selected(body: str) -> str:
+        return re.search(r'<option value="([^"]+)" selected>', body).group(1)
+
+    saitama = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+    assert selected(html(client.get("/import"))) == saitama  # not さいたま市まち・ひと・しごと創生総合戦略 (an upper plan)
+    other = "https://w3id.org/plangraph/id/lg/111007/plan/sogo-shinko"
+    assert selected(html(client.get("/import", query_string={"plan": other}))) == other
