@@ -44,8 +44,8 @@ def phone(server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 800}, locale="ja-JP")
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                   else route.abort())
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
+                   else route.abort())  # as on LGWAN: nothing off this machine
         yield page
         browser.close()
 
@@ -88,3 +88,39 @@ def test_keyboard_focus_ring_is_visible_on_the_white_page(server, phone):
     style = phone.evaluate("() => { const s = getComputedStyle(document.activeElement); "
                            "return [document.activeElement.tagName, s.outlineStyle, s.outlineColor]; }")
     assert style[1] == "solid" and _contrast(style[2]) >= 3, style
+
+
+LONG_TTL = """
+@prefix pg: <https://w3id.org/plangraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/plangraph/id/test/measure/long> a pg:Measure ;
+  rdfs:label "市民一人ひとりが安心して快適に暮らし続けることができる持続可能で質の高い行政サービスを実現するための全庁的なデジタルトランスフォーメーション推進体制の構築"@ja ;
+  pg:description "https://example.jp/a/very/long/address/without/spaces/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"@ja .
+"""
+
+
+@pytest.fixture(scope="module")
+def long_server():
+    """A tiny store whose labels and values are long and unbroken, as real plan text can be."""
+    from waitress.server import create_server
+
+    from graph.store import EmbeddedStore, ontology_files
+    from web import create_app
+
+    store = EmbeddedStore()
+    for f in ontology_files():
+        store.load_file(f)
+    store.load_data(LONG_TTL, format="ttl", graph="https://w3id.org/plangraph/id/graph/test")
+    app = create_app({}, store=store)
+    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=srv.run, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+    app.extensions["plangraph.executor"].close()
+
+
+def test_long_unbroken_values_wrap_on_a_phone(long_server, phone):
+    phone.goto(long_server + "/id/test/measure/long?lang=ja", wait_until="load")
+    assert "推進体制の構築" in phone.inner_text("h1")
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"entity page is {width[0]} px wide on a {width[1]} px screen"
