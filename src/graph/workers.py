@@ -114,8 +114,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple) -> None:
-    """Serve queries one at a time until the app closes the pipe."""
+def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple, memory_mb: int = 0) -> None:
+    """Serve queries one at a time until the app closes the pipe.
+
+    The address-space limit comes last, once the threads exist (the watchdog,
+    and RocksDB's when an on-disk store is opened): a thread started under the
+    limit may fail to get its stack (EAGAIN), which killed or hung the worker.
+    """
     zygote = os.getppid()
     _die_with_parent()
 
@@ -128,6 +133,7 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple) -
     threading.Thread(target=watchdog, daemon=True).start()
     if store is None:
         store = _open_worker_store(source)
+    _limit_memory(memory_mb)
     graphs = store.graphs
     while True:
         try:
@@ -186,8 +192,7 @@ def _zygote_main(conn: Connection) -> None:
                     conn.close()
                     parent_end.close()
                     _isolate_network()  # before any thread starts
-                    _limit_memory(options.get("memory_mb", 0))
-                    _worker_loop(child_end, store, source)
+                    _worker_loop(child_end, store, source, options.get("memory_mb", 0))
                 except BaseException:  # noqa: BLE001
                     code = 1
                 os._exit(code)  # never run the zygote's atexit handlers in a worker
