@@ -95,7 +95,11 @@ LONG_TTL = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://w3id.org/plangraph/id/test/measure/long> a pg:Measure ;
   rdfs:label "市民一人ひとりが安心して快適に暮らし続けることができる持続可能で質の高い行政サービスを実現するための全庁的なデジタルトランスフォーメーション推進体制の構築"@ja ;
-  pg:description "https://example.jp/a/very/long/address/without/spaces/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"@ja .
+  pg:description "https://example.jp/a/very/long/address/without/spaces/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"@ja ;
+  pg:partOfPlan <https://w3id.org/plangraph/id/test/plan> ;
+  pg:supports <https://w3id.org/plangraph/id/test/goal/1> .
+<https://w3id.org/plangraph/id/test/plan> a pg:SectorPlan ; rdfs:label "テスト計画"@ja .
+<https://w3id.org/plangraph/id/test/goal/1> a pg:Goal ; rdfs:label "安心して暮らせるまち"@ja .
 """
 
 
@@ -124,3 +128,17 @@ def test_long_unbroken_values_wrap_on_a_phone(long_server, phone):
     assert "推進体制の構築" in phone.inner_text("h1")
     width = phone.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"entity page is {width[0]} px wide on a {width[1]} px screen"
+
+
+def test_expand_buttons_keep_their_text_on_one_line_beside_a_long_label(long_server, phone):
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        phone.goto(long_server + "/views/ego?node=https://w3id.org/plangraph/id/test/measure/long&depth=1&lang=ja",
+                   wait_until="load")
+        phone.wait_for_selector("#node-list button.pg-expand")
+        heights = phone.eval_on_selector_all(
+            "#node-list button.pg-expand",
+            "bs => bs.map(b => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 16])")
+        assert all(h < 2.5 * line for h, line in heights), heights  # one line of text plus padding
+    finally:
+        phone.set_viewport_size({"width": 390, "height": 800})
