@@ -200,11 +200,12 @@ def query_page():
     name = request.args.get("name", "").strip()
     text = request.args.get("query")
     named = None
+    unknown: PlanGraphError | None = None
     if name:
         try:
             named = get_query(name)
-        except PlanGraphError:
-            named = None
+        except PlanGraphError as exc:
+            unknown = exc  # e.g. an old permalink to a renamed query: say so, do not show a blank editor
     if named is not None and text is not None and " ".join(text.split()) != " ".join(named.text.split()):
         named = None  # the user edited the named query: run their text
     table = error = None
@@ -223,6 +224,7 @@ def query_page():
         downloads = {f: "/sparql?" + urlencode({"query": text, "format": f}) for f in ("csv", "json", "turtle")}
     else:
         text, permalink, downloads = prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n", None, {}
+        error = unknown
     queries = list_queries()
     catalogue = [{"name": q.name, "title": q.title(current_lang()), "text": q.text,
                   "description": q.description(current_lang()),

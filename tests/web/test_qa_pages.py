@@ -158,3 +158,10 @@ def test_import_form_preselects_a_plan_with_policies_or_the_asked_one(client):
     assert selected(html(client.get("/import"))) == saitama  # not さいたま市まち・ひと・しごと創生総合戦略 (an upper plan)
     other = "https://w3id.org/plangraph/id/lg/111007/plan/sogo-shinko"
     assert selected(html(client.get("/import", query_string={"plan": other}))) == other
+
+
+def test_a_permalink_to_an_unknown_named_query_says_so(client):
+    resp = client.get("/query?name=no-such-question&lang=ja")
+    assert resp.status_code == 404
+    body = html(resp)
+    assert 'role="alert"' in body and "その定型クエリはありません" in body and "no-such-question" in body
