@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pyoxigraph as ox
 import pytest
 
 from graph import netguard
@@ -249,6 +250,21 @@ def test_graph_store_protocol_needs_the_token_and_refuses_doctype(token_app, cli
     assert tc.put(target, data=ttl, content_type="text/html", headers=auth).status_code == 415
     assert tc.delete(target, headers=auth).status_code == 204
     assert tc.get(target, headers=auth).status_code == 404
+
+
+def test_graph_store_default_graph_is_the_union_and_read_only(token_app):
+    tc = token_app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    got = tc.get("/rdf-graphs?default", headers={**auth, "Accept": "application/n-triples"})
+    assert got.status_code == 200
+    subjects = {t.subject.value for t in ox.parse(got.get_data(), format=ox.RdfFormat.N_TRIPLES)}
+    assert {EX + "plan", EX + "cell"} <= subjects  # triples of both named graphs
+    before = count(tc)
+    for method in ("put", "post", "delete"):
+        resp = getattr(tc, method)("/rdf-graphs?default", data=f'<{EX}d> <{EX}p> "x" .',
+                                   content_type="application/n-triples", headers=auth)
+        assert resp.status_code == 400 and "named graph" in resp.get_data(as_text=True)
+    assert count(tc) == before
 
 
 # --- spreadsheet formulas ---------------------------------------------------------------------
