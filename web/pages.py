@@ -284,11 +284,16 @@ def named_json(name: str):
 
 @bp.get("/queries/<name>.csv")
 def named_csv(name: str):
-    """The named query's answer as CSV for spreadsheets (formula cells neutralised)."""
+    """The named query's answer as CSV for spreadsheets (formula cells neutralised).
+
+    UTF-8 with a byte-order mark, like the coverage report: Excel on a Japanese Windows
+    reads a CSV without one as Shift_JIS and shows the labels as mojibake."""
     result = _api_result(name)
     if not isinstance(result, SelectResult):
         raise ParameterError("CSV is only available for SELECT queries", status=406)
-    resp = Response(serialize_result(result, "csv", neutralize_formulas=True), mimetype="text/csv")
+    body = serialize_result(result, "csv", neutralize_formulas=True)
+    body = (b"\xef\xbb\xbf" + body) if isinstance(body, bytes) else "\ufeff" + body
+    resp = Response(body, mimetype="text/csv")
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     if result.truncated:
         resp.headers["X-PlanGraph-Truncated"] = "true"

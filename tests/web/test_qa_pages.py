@@ -165,3 +165,10 @@ def test_a_permalink_to_an_unknown_named_query_says_so(client):
     assert resp.status_code == 404
     body = html(resp)
     assert 'role="alert"' in body and "その定型クエリはありません" in body and "no-such-question" in body
+
+
+def test_named_query_csv_opens_in_excel_without_mojibake(client):
+    """Excel on Japanese Windows needs the UTF-8 BOM, or it reads the file as Shift_JIS."""
+    data = client.get("/queries/plan-structure.csv").data
+    assert data.startswith(b"\xef\xbb\xbfplan,")
+    assert "上質な行政経営" in data.decode("utf-8-sig")
