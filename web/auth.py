@@ -14,14 +14,9 @@ import hmac
 
 from flask import request
 
-from graph.errors import AuthError, PlanGraphError
+from graph.errors import AuthError
 
 from . import get_settings
-
-
-class WritesDisabled(PlanGraphError):
-    status = 403
-    title = "Writes are disabled"
 
 
 def presented_token(*, allow_form: bool = False) -> str | None:
@@ -38,8 +33,8 @@ def require_write_token(*, allow_form: bool = False) -> None:
     """Raise unless writes are enabled and the request carries the configured token."""
     expected = get_settings().update_token
     if not expected:
-        raise WritesDisabled("書き込みは無効です（PLANGRAPH_UPDATE_TOKEN が未設定）/ "
-                             "writes are disabled: no update token is configured")
+        raise AuthError("書き込みは無効です（PLANGRAPH_UPDATE_TOKEN が未設定）/ "
+                        "writes are disabled: no update token is configured", title="Writes are disabled", status=403)
     given = presented_token(allow_form=allow_form)
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise AuthError("書き込みには正しいトークンが必要です / a valid bearer token is required to write")
