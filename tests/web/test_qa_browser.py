@@ -142,3 +142,30 @@ def test_expand_buttons_keep_their_text_on_one_line_beside_a_long_label(long_ser
         assert all(h < 2.5 * line for h, line in heights), heights  # one line of text plus padding
     finally:
         phone.set_viewport_size({"width": 390, "height": 800})
+
+
+def test_png_download_has_a_white_background(server, phone, tmp_path):
+    """A transparent PNG pasted on a dark slide hides every dark label."""
+    import struct
+    import zlib
+
+    phone.goto(server + "/views?lang=ja", wait_until="load")
+    phone.wait_for_selector("#network[data-ready]")
+    with phone.expect_download() as download:
+        phone.click("#download-png")
+    path = tmp_path / "view.png"
+    download.value.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # first pixel of the first row (RGBA, filter byte first): opaque white
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", data[pos + 8:pos + 18])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    assert colour == 6 and depth == 8  # RGBA
+    assert tuple(raw[1:5]) == (255, 255, 255, 255)

@@ -104,8 +104,16 @@
     png.addEventListener("click", function () {
       var canvas = container.querySelector("canvas");
       if (!canvas) { return; }
+      // The network's canvas is transparent: pasted on a dark slide its dark labels vanish.
+      var out = document.createElement("canvas");
+      out.width = canvas.width;
+      out.height = canvas.height;
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, out.width, out.height);
+      ctx.drawImage(canvas, 0, 0);
       var a = document.createElement("a");
-      a.href = canvas.toDataURL("image/png");
+      a.href = out.toDataURL("image/png");
       a.download = "plangraph-view.png";
       document.body.appendChild(a);
       a.click();
