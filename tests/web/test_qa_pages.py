@@ -172,3 +172,13 @@ def test_named_query_csv_opens_in_excel_without_mojibake(client):
     data = client.get("/queries/plan-structure.csv").data
     assert data.startswith(b"\xef\xbb\xbfplan,")
     assert "上質な行政経営" in data.decode("utf-8-sig")
+
+
+def test_figures_index_links_each_query_with_the_plan_filled_in(client):
+    """The figure queries require ?plan: a link without it opens an empty form."""
+    body = html(client.get("/figures?lang=ja"))
+    links = re.findall(r'href="(/queries/figure[^"]*)"', body)
+    assert len(links) == 4
+    assert all("plan=https" in link for link in links), links
+    answer = client.get(links[0].replace("&amp;", "&").replace("/queries/figure1-position", "/queries/figure1-position.json"))
+    assert answer.get_json()["ok"] and answer.get_json()["rows"]
