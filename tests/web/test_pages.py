@@ -174,7 +174,7 @@ def test_query_errors_are_shown_in_the_page(text, status, fragment):
 def test_queries_index_lists_every_query_with_its_apis(client):
     body = html(client.get("/queries"))
     for q in list_queries():
-        assert q.title_ja in body and f'href="/queries/{q.name}.json"' in body
+        assert q.title_ja in body and f'href="/queries/{q.name}.json' in body  # required parameters: their example
 
 
 def test_named_query_page_form_and_results(client):

@@ -182,3 +182,11 @@ def test_figures_index_links_each_query_with_the_plan_filled_in(client):
     assert all("plan=https" in link for link in links), links
     answer = client.get(links[0].replace("&amp;", "&").replace("/queries/figure1-position", "/queries/figure1-position.json"))
     assert answer.get_json()["ok"] and answer.get_json()["rows"]
+
+
+def test_every_api_link_on_the_queries_index_answers(client):
+    body = html(client.get("/queries?lang=ja"))
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/queries/[^"]+\.(?:json|csv)[^"]*)"', body)]
+    assert len(links) >= 40
+    failing = [(link, r.status_code) for link in links if (r := client.get(link)).status_code != 200]
+    assert failing == []
