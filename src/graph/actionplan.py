@@ -78,7 +78,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # A problem of the whole header row (a missing column) has no column of its own.
+        # A problem of the whole header row (a missing column) has no column of its own;
+        # one of the whole sheet (row 0, e.g. an unknown plan) has no row either.
+        if not self.row:
+            return self.message
         where = f"{self.row}行" + (f" {self.column}列" if self.column else "") + (f"（{self.header}）" if self.header else "")
         return f"{where}: {self.message}"
 

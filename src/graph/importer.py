@@ -78,7 +78,7 @@ def import_action_plan(data: bytes, filename: str, store: Store, plan: str, *, s
     table = read_table(data, filename)
     result = build_action_plan(table, store, plan, base_iri=settings.base_iri, title=title, synthetic=synthetic)
     if result.problems:
-        lines = [f"{filename}:{p}" for p in result.problems]
+        lines = [f"{filename}:{p}" if p.row else f"{filename}: {p}" for p in result.problems]
         raise ValidationError(f"{filename}: {len(lines)}件の問題があります。何も書き込んでいません / "
                               f"{len(lines)} problem(s), nothing written\n" + "\n".join(lines),
                               report="\n".join(lines))

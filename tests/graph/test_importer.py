@@ -167,6 +167,7 @@ def test_every_problem_is_reported_at_once(store, settings):
 def test_unknown_plan(store, settings):
     msg = _fails(store, settings, SHEET.read_bytes(), plan=PLAN + "-nonexistent")
     assert "no such plan" in msg
+    assert "bad.csv: 計画が見つかりません" in msg and "0行" not in msg  # a problem of the whole sheet, not of a row
 
 
 def test_xlsx_with_doctype_is_refused(store, settings):
