@@ -77,6 +77,15 @@ def is_external(iri: str) -> bool:
 
 
 @bp.app_template_global()
+def in_network_view(iri: str) -> bool:
+    """Is ``iri`` a node of the alignment network? (A section, an assertion or a fiscal year
+    is not: a link to its network view would open an empty page.)"""
+    from .views import alignment_graph  # the cached alignment graph
+
+    return iri in alignment_graph()
+
+
+@bp.app_template_global()
 def network_view_href(iri: str) -> str:
     """The ego network view of a node (helper F's /views/ego)."""
     return "/views/ego?" + urlencode({"node": iri})

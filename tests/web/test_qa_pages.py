@@ -190,3 +190,10 @@ def test_every_api_link_on_the_queries_index_answers(client):
     assert len(links) >= 40
     failing = [(link, r.status_code) for link in links if (r := client.get(link)).status_code != 200]
     assert failing == []
+
+
+def test_network_view_link_only_where_the_network_has_the_node(client):
+    policy = html(client.get("/id/lg/111007/plan/digital-2021/policy/3?lang=ja"))
+    assert "/views/ego?node=" in policy
+    assertion = html(client.get("/id/lg/111007/plan/digital-2021/prov/s2-2-ict-measures?lang=ja"))
+    assert "/views/ego?node=" not in assertion  # its network view would be empty
