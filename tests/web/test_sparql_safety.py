@@ -184,6 +184,16 @@ def test_row_cap_truncates_and_says_so(make_app):
 INSERT = f'INSERT DATA {{ GRAPH <{EX}g9> {{ <{EX}x> <{EX}p> "written" }} }}'
 
 
+def test_the_row_cap_stops_a_huge_result_early(make_app):
+    """10⁸ solutions, a cap of 100: the rows are streamed and reading stops at the cap, long before the
+    deadline (materialising the product first would run into the deadline and answer 503)."""
+    client = make_app(product_store(), max_rows=100, query_timeout_ms=10_000).test_client()
+    resp = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "format": "csv"})
+    assert resp.status_code == 200
+    assert resp.headers["X-PlanGraph-Truncated"] == "true"
+    assert len(resp.get_data(as_text=True).strip().splitlines()) == 1 + 100
+
+
 def test_update_without_a_token_configured_is_refused(client):
     before = count(client)
     assert client.post("/sparql/update", data=INSERT, content_type="application/sparql-update").status_code == 403
