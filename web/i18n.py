@@ -184,6 +184,12 @@ ERROR_TITLES_JA: dict[str, str] = {
     "Not found": "見つかりません",
     "Unauthorized": "認証が必要です",
     "Store error": "ストアのエラー",
+    "Query too long": "クエリが長すぎます",
+    "Query stopped": "クエリを止めました",
+    "Not acceptable": "この形式では返せません",
+    "Unsupported media type": "この形式は受け付けません",
+    "Writes are disabled": "書き込みは無効です",
+    "Internal Server Error": "サーバーの内部エラー",
 }
 
 

@@ -82,6 +82,8 @@ def test_query_error_titles_are_japanese_on_a_japanese_page(client):
     assert "Bad query parameter" in en
     bad = html(client.get("/query?query=SELEKT+*&lang=ja"))
     assert "クエリの構文が正しくありません" in bad
+    long = client.get("/query", query_string={"query": "SELECT * {} #" + "x" * 30_000, "lang": "ja"})
+    assert long.status_code == 413 and "クエリが長すぎます" in html(long)
 
 
 def test_every_error_class_has_a_japanese_title():
