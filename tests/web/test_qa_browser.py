@@ -169,3 +169,28 @@ def test_png_download_has_a_white_background(server, phone, tmp_path):
     raw = zlib.decompress(idat)
     assert colour == 6 and depth == 8  # RGBA
     assert tuple(raw[1:5]) == (255, 255, 255, 255)
+
+
+def test_import_problems_stand_out_like_an_error(saitama_store, phone, tmp_path_factory):
+    """A planner must see at once that nothing was imported: the problem list is boxed like an error."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    app = create_app({"update_token": "t", "import_dir": str(tmp_path_factory.mktemp("imports"))},
+                     store=saitama_store)
+    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=srv.run, daemon=True).start()
+    try:
+        phone.goto(f"http://127.0.0.1:{srv.effective_port}/import?lang=ja", wait_until="load")
+        phone.set_input_files("#file", files=[{"name": "wrong.csv", "mimeType": "text/csv",
+                                               "buffer": "a,b,c\n1,2,3\n".encode()}])
+        phone.fill("#token", "t")
+        phone.click(".import-form button[type=submit]")
+        phone.wait_for_selector(".problems")
+        bg = phone.eval_on_selector(".problems", "e => getComputedStyle(e).backgroundColor")
+        assert bg not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), bg
+        assert "必須の列「区分」がありません" in phone.inner_text(".problems")
+    finally:
+        srv.close()
+        app.extensions["plangraph.executor"].close()
