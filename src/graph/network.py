@@ -74,6 +74,11 @@ RELATION_STYLE: dict[str, dict] = {
     "other":         {"color": "#bbbbbb", "dashes": True, "width": 1, "ja": "その他", "en": "other"},
 }
 
+#: Shapes whose label is drawn below the shape (vis-network): drawn small, so that a shape
+#: and a two-line label fit in the row gap and do not run into the next node's shape.
+_LABEL_BELOW = {"diamond", "hexagon", "triangle", "dot"}
+_LABEL_BELOW_SIZE = 12
+
 #: Relations that narrowing (by plan, upper plan, policy) does not walk: every element is
 #: part of its plan, so walking ``partOfPlan`` would pull the whole plan into any filter.
 _NO_WALK = {"partOfPlan"}
@@ -331,6 +336,7 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
             "id": n, "label": node_label(attrs, lang), "title": _tooltip(n, attrs, lang),
             "kind": key, "shape": style["shape"], "color": style["color"], "x": x, "y": y,
             "url": entity_url(n) if entity_url else None,
+            **({"size": _LABEL_BELOW_SIZE} if style["shape"] in _LABEL_BELOW else {}),
         })
     for u, v, rel in G.edges(data="relation"):
         key = relation_key(rel)

@@ -175,3 +175,13 @@ def test_tall_layer_wraps_into_sub_columns_left_of_the_next_layer():
     assert max(xs) < pos["pol"][0]  # the whole measure band stays left of the policies
     assert max(ys) - min(ys) < 500 * nw._Y_GAP / len(xs) + nw._Y_GAP
     assert len({pos[n] for n in G}) == len(G)  # no two nodes on one spot
+
+
+def test_a_shape_with_its_label_below_and_a_two_line_label_fit_in_one_row_gap():
+    """Plans (diamonds) stack in one column; vis-network draws their labels below the shape.
+    At the default size (25) a two-line label ran into the next plan's diamond."""
+    v = nw.build_view(_graph(), lang="ja")
+    font = v.options["nodes"]["font"]["size"]
+    for n in v.nodes:
+        if n["shape"] in ("diamond", "hexagon", "triangle", "dot"):
+            assert 2 * n["size"] + 2 * 1.25 * font + 8 <= nw._Y_GAP, n
