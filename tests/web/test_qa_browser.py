@@ -194,3 +194,11 @@ def test_import_problems_stand_out_like_an_error(saitama_store, phone, tmp_path_
     finally:
         srv.close()
         app.extensions["plangraph.executor"].close()
+
+
+def test_query_editor_line_numbers_and_brackets_are_readable(server, phone):
+    phone.goto(server + "/query?lang=ja", wait_until="load")
+    phone.wait_for_selector(".CodeMirror-linenumber")
+    for selector in (".CodeMirror-linenumber", ".cm-bracket"):
+        colour = phone.eval_on_selector(selector, "e => getComputedStyle(e).color")
+        assert _contrast(colour) >= 4.5, (selector, colour)
