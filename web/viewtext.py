@@ -30,6 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "views.graphml": {"ja": "GraphML", "en": "GraphML"},
     "views.json": {"ja": "JSON", "en": "JSON"},
     "views.as_table": {"ja": "同じ対応を表で見る（対応表）", "en": "The same alignment as a table (coverage matrix)"},
+    "views.noscript": {"ja": "ネットワーク図の表示には JavaScript が必要です。同じ対応は表（対応表）でも見られます。",
+                       "en": "The network drawing needs JavaScript. The same alignment is also shown as a table (the coverage matrix)."},
     "views.ego_title": {"ja": "ノードの周辺", "en": "Around a node"},
     "views.ego_lead": {"ja": "選んだノードから {d} 段階以内のつながりです。「展開」で周りのノードを追加します。",
                        "en": "Everything within {d} step(s) of the chosen node. “Expand” adds a node's neighbours."},

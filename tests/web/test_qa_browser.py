@@ -202,3 +202,14 @@ def test_query_editor_line_numbers_and_brackets_are_readable(server, phone):
     for selector in (".CodeMirror-linenumber", ".cm-bracket"):
         colour = phone.eval_on_selector(selector, "e => getComputedStyle(e).color")
         assert _contrast(colour) >= 4.5, (selector, colour)
+
+
+def test_views_without_javascript_point_to_the_table(server, phone):
+    context = phone.context.browser.new_context(java_script_enabled=False, locale="ja-JP")
+    try:
+        page = context.new_page()
+        page.goto(server + "/views?lang=ja", wait_until="load")
+        assert "JavaScript が必要です" in page.inner_text("#network")
+        assert page.get_attribute("#network noscript a, #network a", "href").startswith("/reports/coverage")
+    finally:
+        context.close()
