@@ -213,3 +213,23 @@ def test_views_without_javascript_point_to_the_table(server, phone):
         assert page.get_attribute("#network noscript a, #network a", "href").startswith("/reports/coverage")
     finally:
         context.close()
+
+
+def test_zoom_buttons_enlarge_and_refit_the_drawing(server, phone):
+    """Fitted to the page, a large network's labels are tiny; a mouse-less user needs buttons to zoom."""
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    try:
+        phone.goto(server + "/views?lang=ja", wait_until="load")
+        phone.wait_for_selector("#network[data-ready]")
+        scale = "() => document.getElementById('network').pgNetwork.getScale()"
+        fitted = phone.evaluate(scale)
+        phone.focus("#zoom-in")
+        phone.keyboard.press("Enter")
+        assert phone.evaluate(scale) > fitted * 1.4
+        phone.click("#zoom-out")
+        phone.click("#zoom-out")
+        assert phone.evaluate(scale) < fitted
+        phone.click("#zoom-fit")
+        assert abs(phone.evaluate(scale) - fitted) < 0.1 * fitted  # back to the whole network
+    finally:
+        phone.set_viewport_size({"width": 390, "height": 800})

@@ -99,6 +99,20 @@
     if (n.url) { window.location.assign(n.url); }
   });
 
+  // Zoom buttons: labels are small when the whole network is fitted, and the keyboard
+  // bindings of vis-network are off (they swallowed keys typed elsewhere on the page).
+  function zoomBy(factor) {
+    network.moveTo({ scale: network.getScale() * factor, animation: false });
+  }
+  var zoomIn = document.getElementById("zoom-in");
+  var zoomOut = document.getElementById("zoom-out");
+  var zoomFit = document.getElementById("zoom-fit");
+  if (zoomIn) { zoomIn.addEventListener("click", function () { zoomBy(1.5); }); }
+  if (zoomOut) { zoomOut.addEventListener("click", function () { zoomBy(1 / 1.5); }); }
+  if (zoomFit) { zoomFit.addEventListener("click", function () { network.fit({ animation: false }); }); }
+  var zoomBox = document.getElementById("zoom");
+  if (zoomBox) { zoomBox.hidden = false; }  // shown only when the drawing (and so the buttons) work
+
   var png = document.getElementById("download-png");
   if (png) {
     png.addEventListener("click", function () {
