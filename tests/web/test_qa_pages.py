@@ -199,3 +199,10 @@ def test_network_view_link_only_where_the_network_has_the_node(client):
     assert "/views/ego?node=" in policy
     assertion = html(client.get("/id/lg/111007/plan/digital-2021/prov/s2-2-ict-measures?lang=ja"))
     assert "/views/ego?node=" not in assertion  # its network view would be empty
+
+
+def test_home_starts_planners_at_the_figures_and_reports_too(client):
+    body = html(client.get("/?lang=ja"))
+    start = body[body.index('id="start-h"'):body.index('id="q-h"')]
+    for href in ('href="/views"', 'href="/figures"', 'href="/reports"'):
+        assert href in start
