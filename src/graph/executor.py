@@ -158,6 +158,8 @@ class QueryExecutor:
                 self._discard(worker, kill=True)
                 worker = None
                 raise QueryTimeout(
+                    f"クエリが制限時間（{timeout:g} 秒）内に終わらなかったため止めました。LIMIT を付けるなど"
+                    "条件を絞ってください / "
                     f"the query did not finish within its deadline of {timeout:g} s and was stopped; "
                     "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline")
             reply = worker.conn.recv()
@@ -166,6 +168,7 @@ class QueryExecutor:
                 self._discard(worker, kill=True)
                 worker = None
             raise QueryError(
+                "クエリがメモリの上限に達したため止めました。条件を絞ってください / "
                 "the query was stopped: its worker process ended, most likely at its memory limit "
                 f"({self.settings.query_memory_mb} MiB, setting query_memory_mb); narrow the query",
                 title="Query stopped", status=503) from None
@@ -257,7 +260,8 @@ class QueryExecutor:
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryTimeout("every query worker is busy and the deadline passed while waiting; "
+                    raise QueryTimeout("混み合っているため実行できませんでした。しばらくしてからもう一度お試しください / "
+                                       "every query worker is busy and the deadline passed while waiting; "
                                        "try again shortly")
                 self._cond.wait(remaining)
         try:

@@ -70,7 +70,7 @@ def test_deadline_kills_the_worker_and_a_new_one_answers(store):
     ex = make(big, query_timeout_ms=500)
     try:
         ex.query("ASK {}")
-        with pytest.raises(QueryTimeout, match="deadline"):
+        with pytest.raises(QueryTimeout, match="制限時間（0.5 秒）.*deadline"):  # Japanese first, for planners
             ex.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
         assert ex.query("ASK {}") == AskResult(True)
     finally:
