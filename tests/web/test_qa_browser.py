@@ -51,6 +51,7 @@ def phone(server):
 
 
 @pytest.mark.parametrize("path", ["/views", f"/views/ego?node={SAITAMA}", "/figures", "/figures/1", "/figures/4",
+                                  "/figures/2?lang=en", "/figures/3?lang=en",
                                   "/reports", "/reports/coverage", "/reports/explain", "/import", "/"])
 def test_no_sideways_scrolling_on_a_phone(server, phone, path):
     phone.goto(server + path, wait_until="load")
