@@ -366,6 +366,9 @@ def generate_file(path: str | Path, *, municipalities: int, seed: int = 0,
                             base_iri=base_iri)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it 0600; the file is data, not a secret
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
