@@ -34,6 +34,8 @@ graph.errors.QueryForbidden: SERVICE is not allowed: queries on this endpoint ca
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterator, Union
 
@@ -116,6 +118,28 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     ...
     graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs)
     """
+    kind, dataset = _analyse(sparql)
+    if not dataset:
+        return QueryInfo(kind)
+    known = set(graphs() if callable(graphs) else graphs)
+    defaults, named = [], []
+    for is_named, iri in dataset:
+        if iri not in known:
+            word = "FROM NAMED" if is_named else "FROM"
+            raise QueryForbidden(f"{word} <{iri}>: not a graph of this store "
+                                 "(FROM and FROM NAMED may only name the store's own graphs)")
+        (named if is_named else defaults).append(iri)
+    return QueryInfo(kind, tuple(defaults), tuple(named))
+
+
+@lru_cache(maxsize=512)
+def _analyse(sparql: str) -> tuple[str, tuple[tuple[bool, str], ...]]:
+    """The query's kind and dataset clauses, or the reason it is refused.
+
+    Cached by query text: rdflib's parser takes 60–260 ms on a named query,
+    which would otherwise be most of an endpoint request's time. Only
+    accepted queries are cached (a refusal is an exception, never stored).
+    """
     parser = _parser()
     try:
         tree = parser.parseQuery(sparql)
@@ -129,19 +153,13 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     _refuse_remote(query)
     dataset = _field(query, "datasetClause") or []
     if not dataset:
-        return QueryInfo(kind)
+        return kind, ()
     resolve = _resolver(prologue)
-    known = set(graphs() if callable(graphs) else graphs)
-    defaults, named = [], []
+    out = []
     for clause in dataset:
         is_named = _field(clause, "named") is not None
-        iri = resolve(_field(clause, "named") if is_named else _field(clause, "default"))
-        if iri not in known:
-            word = "FROM NAMED" if is_named else "FROM"
-            raise QueryForbidden(f"{word} <{iri}>: not a graph of this store "
-                                 "(FROM and FROM NAMED may only name the store's own graphs)")
-        (named if is_named else defaults).append(iri)
-    return QueryInfo(kind, tuple(defaults), tuple(named))
+        out.append((is_named, resolve(_field(clause, "named") if is_named else _field(clause, "default"))))
+    return kind, tuple(out)
 
 
 def inspect_update(sparql: str) -> None:

@@ -78,3 +78,19 @@ def test_updates_may_not_fetch(update):
 
 def test_ordinary_updates_pass():
     inspect_update("DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { ?s ?p ?o FILTER(?o = 1) }")
+
+
+def test_the_parse_is_cached_by_query_text_but_graphs_are_checked_every_time():
+    """rdflib's parse is the endpoint's main cost: the same text is parsed once per process."""
+    from graph.errors import QueryForbidden
+    from graph.sandbox import _analyse, inspect_query
+
+    text = "SELECT * FROM <https://ex.org/cached-g> WHERE { ?s ?p ?o }"
+    before = _analyse.cache_info()
+    assert inspect_query(text, graphs=["https://ex.org/cached-g"]).from_graphs == ("https://ex.org/cached-g",)
+    assert inspect_query(text, graphs=["https://ex.org/cached-g"]).kind == "select"
+    after = _analyse.cache_info()
+    assert after.misses == before.misses + 1 and after.hits == before.hits + 1
+    # the cached parse does not cache the dataset decision: a graph that is gone is refused
+    with pytest.raises(QueryForbidden):
+        inspect_query(text, graphs=[])
