@@ -313,3 +313,27 @@ def test_deeply_nested_rdf_xml_is_refused_not_left_to_hang():
     with pytest.raises(ParseError, match="nested deeper than 256") as exc:
         EmbeddedStore().load_data(data, format="rdf", source="deep.rdf")
     assert exc.value.line == 2
+
+
+def test_is_empty_looks_at_one_quad():
+    import pyoxigraph as ox
+
+    from graph.store import EmbeddedStore
+
+    s = EmbeddedStore()
+    assert s.is_empty()
+    s.load_data('<https://ex.org/a> <https://ex.org/p> "x" .', format="nt", graph="https://ex.org/g")
+    assert not s.is_empty()
+    assert isinstance(s.raw, ox.Store)
+
+
+def test_binding_a_variable_the_query_does_not_select_is_a_parameter_error():
+    import pyoxigraph as ox
+    import pytest
+
+    from graph.errors import ParameterError
+    from graph.store import EmbeddedStore
+
+    s = EmbeddedStore()
+    with pytest.raises(ParameterError, match=r"\?plan"):
+        s.query("SELECT ?s WHERE { ?s ?p ?plan }", substitutions={"plan": ox.NamedNode("https://ex.org/p")})
