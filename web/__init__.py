@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     # Endpoint queries run in killable worker processes (started on first use);
     # outbound connections from this process are refused (graph.netguard).
     netguard.install()
+    netguard.allow_store_hosts([settings.store_url, settings.store_update_url, settings.store_gsp_url])
     app.extensions["plangraph.executor"] = open_executor(app.extensions["plangraph.store"], settings)
 
     for name in BLUEPRINTS:

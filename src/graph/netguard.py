@@ -40,6 +40,9 @@ import threading
 
 _lock = threading.Lock()
 _installed = False
+#: The configured external SPARQL server(s): the only other hosts this process may reach.
+_allowed_names: set[str] = set()
+_allowed_addresses: set[str] = set()
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", ""})
 
@@ -96,13 +99,14 @@ def _hook(event: str, args: tuple) -> None:
     if event == "socket.connect":
         sock, address = args[0], args[1]
         if getattr(sock, "family", None) in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-            if not _is_local_target(address[0]):
+            if not (_is_local_target(address[0]) or str(address[0]) in _allowed_addresses):
                 raise OutboundBlocked(f"outbound network access is disabled in PlanGraph ({address[0]})")
     elif event == "socket.getaddrinfo":
         # Resolving a name asks a DNS server; an IP literal (a listen address
         # such as 0.0.0.0 for waitress) is answered locally and stays allowed.
         host = args[0]
-        if not (is_loopback(host) or _is_ip_literal(host)):
+        name = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+        if not (is_loopback(host) or _is_ip_literal(host) or name.lower() in _allowed_names):
             raise OutboundBlocked(f"outbound network access is disabled in PlanGraph ({host})")
 
 
@@ -127,6 +131,32 @@ def install() -> None:
         else:
             jsonld_context.Context._fetch_context = _refuse_context
         _installed = True
+
+
+def allow_store_hosts(urls) -> None:
+    """Let this process reach the external SPARQL server(s) the settings name, and nothing else.
+
+    The scale-out store (``store_url`` …) usually lives on another machine; its
+    host names and their addresses (resolved now, before the block applies to
+    lookups) join loopback on the allow list. A page or query still cannot
+    name any other host.
+
+    >>> allow_store_hosts(["http://127.0.0.1:7878/query", None])
+    """
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    for url in urls:
+        host = urlsplit(url).hostname if url else None
+        if not host or is_loopback(host):
+            continue
+        with _lock:
+            _allowed_names.add(host.lower())
+            if _is_ip_literal(host):
+                _allowed_addresses.add(host)
+                continue
+        for info in socket.getaddrinfo(host, None):  # allowed by name above
+            with _lock:
+                _allowed_addresses.add(info[4][0])
 
 
 def installed() -> bool:
