@@ -54,7 +54,8 @@ _TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES
                   ox.RdfFormat.N3}
 _QUOTE_MARK = re.compile(rb"<<|>>")
 
-_POSITION = re.compile(r"(?:Parser error )?at line (\d+) (?:between columns (\d+) and \d+|column (\d+)):?\s*")
+_POSITION = re.compile(r"(?:Parser error )?(?:at line (\d+) (?:between columns (\d+) and \d+|column (\d+))"
+                       r"|between line (\d+) column (\d+) and line \d+ column \d+):?\s*")
 _TRAILING_LINE = re.compile(r"\s*\(line \d+\)$")
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -62,8 +63,9 @@ _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 def parse_error(exc: BaseException, source: str) -> ParseError:
     """Turn a parser's message into a ParseError naming file, line and column.
 
-    pyoxigraph says ``Parser error at line N between columns A and B: what``
-    or ``... at line N column C: what``; both become ``source:N:A: what`` with
+    pyoxigraph says ``Parser error at line N between columns A and B: what``,
+    ``... at line N column C: what``, or, for an error spanning lines,
+    ``... between line N column A and line M column B: what``; all become ``source:N:A: what`` with
     ``line``/``column`` set on the error (1-based, as pyoxigraph counts them).
     """
     if isinstance(exc, RecursionError):
@@ -78,7 +80,9 @@ def parse_error(exc: BaseException, source: str) -> ParseError:
     message = _TRAILING_LINE.sub("", text[m.end():]) or "syntax error"
     if message.startswith("Invalid UTF-8"):
         message = _NOT_UTF8
-    return ParseError(message, source=source, line=int(m.group(1)), column=int(m.group(2) or m.group(3)))
+    line = m.group(1) or m.group(4)
+    column = m.group(2) or m.group(3) or m.group(5)
+    return ParseError(message, source=source, line=int(line), column=int(column))
 
 
 _NOT_UTF8 = "not UTF-8 text (a Shift_JIS/CP932 file must be saved as UTF-8) / UTF-8 で保存してください"

@@ -337,3 +337,17 @@ def test_binding_a_variable_the_query_does_not_select_is_a_parameter_error():
     s = EmbeddedStore()
     with pytest.raises(ParameterError, match=r"\?plan"):
         s.query("SELECT ?s WHERE { ?s ?p ?plan }", substitutions={"plan": ox.NamedNode("https://ex.org/p")})
+
+
+def test_an_error_spanning_lines_is_located_at_its_start(tmp_path):
+    import pytest
+
+    from graph.errors import ParseError
+    from graph.store import EmbeddedStore
+
+    bad = tmp_path / "open-string.ttl"
+    bad.write_text('@prefix x: <http://a/> .\nx:a x:b """never closed\n\n', encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        EmbeddedStore().load_file(bad)
+    assert (info.value.line, info.value.column) == (2, 9)
+    assert str(info.value).startswith(f"{bad}:2:9: ")
