@@ -97,9 +97,11 @@ def push(store_url, update_url, gsp_url, user, password, auth, data, no_ontology
 
     One named graph per source file, and TriG/N-Quads graphs under their own
     names; every graph is replaced atomically (uploaded to a staging graph,
-    then moved into place), so a failure changes nothing. Example:
+    then moved into place), so a failure changes nothing.
 
-        plangraph push --store-url http://127.0.0.1:7878/query
+    \b
+    Example:
+        plangraph push --store-url http://127.0.0.1:7878/query \\
             --update-url http://127.0.0.1:7878/update --gsp-url http://127.0.0.1:7878/store
     """
     overrides = {k: v for k, v in {
