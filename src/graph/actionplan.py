@@ -178,6 +178,8 @@ def build_action_plan(table: Table, store: Store, plan: str, *, base_iri: str,
     ap_label = title or (info["actionPlanLabel"].value if "actionPlanLabel" in info
                          else info["label"].value + "アクション・プラン")
     g.add((AP, RDFS.label, Literal(ap_label, lang="ja")))
+    if not title and "actionPlanLabel" not in info and "labelEn" in info:
+        g.add((AP, RDFS.label, Literal(f"{info['labelEn'].value}: Action Plan", lang="en")))
     g.add((AP, PG.concretizes, URIRef(plan)))
     g.add((URIRef(plan), PG.concretizedBy, AP))
     if publisher:
