@@ -95,6 +95,7 @@ class RemoteStore(Store):
         self.page_size, self.chunk_triples = page_size, chunk_triples
         self.base_iri = base_iri
         self._rewrite = _iri_rewriter(base_iri)
+        self._server: str | None = None  # the Server header, learnt on the first DESCRIBE
         self._no_auth: set[str] = set()
 
     @classmethod
@@ -196,9 +197,20 @@ class RemoteStore(Store):
         if form == "ASK":
             with self._post_form(self.query_url, fields, _RESULTS_JSON) as resp:
                 return AskResult(bool(self._parse_results(resp)))
+        if form == "DESCRIBE" and self._is_virtuoso():
+            # Virtuoso 7.2's default describe mode answers nothing without FROM; CBD is what
+            # Oxigraph and the embedded store answer (the resource's own triples).
+            fields[0] = ("query", 'DEFINE sql:describe-mode "CBD" ' + text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self._graph_query(fields, max_rows)
         return self._select(text, fields[1:], max_rows, deadline)
+
+    def _is_virtuoso(self) -> bool:
+        """Whether the server is Virtuoso, from its ``Server`` header (asked once, with ``ASK {}``)."""
+        if self._server is None:
+            with self._post_form(self.query_url, [("query", "ASK {}")], _RESULTS_JSON) as resp:
+                self._server = resp.headers.get("Server", "")
+        return self._server.lower().startswith("virtuoso")
 
     def _parse_results(self, resp):
         ctype = resp.headers.get("Content-Type", _RESULTS_JSON).split(";")[0].strip()

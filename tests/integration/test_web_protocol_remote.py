@@ -26,10 +26,6 @@ VIRTUOSO_QUIRKS = {
     # its default graph and its graph list hold its own system graphs (virtrdf#, DAV/, owl#, ldp#) next to ours
     "test_default_graph_uri_restricts_the_dataset": "Virtuoso's default graph includes its system graphs",
     "test_bare_get_from_a_program_is_the_service_description": "Virtuoso's graph list includes its system graphs",
-    # DESCRIBE without FROM answers no triples in its default describe mode
-    # (a query-side `DEFINE sql:describe-mode "CBD"` makes it answer; we send standard SPARQL only)
-    "test_describe_formats_by_parameter_and_by_accept": "Virtuoso 7.2: DESCRIBE without FROM is empty",
-    "test_describe_defaults_to_turtle_and_never_answers_csv": "Virtuoso 7.2: DESCRIBE without FROM is empty",
 }
 
 
