@@ -8,11 +8,18 @@ thread on a free loopback port.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from graph.store import EmbeddedStore
+
+#: Debian's Chromium (``playwright install`` cannot download a browser here) and the flags that keep
+#: it from calling home: on a closed network those calls fail by the dozen at every start.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 EX = "https://ex.org/"
 G1, G2 = EX + "g1", EX + "g2"
@@ -130,3 +137,15 @@ def listener() -> Iterator[Listener]:
     lst = Listener()
     yield lst
     lst.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one driver at a time)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -8,7 +8,6 @@ nothing may break (no console errors, no failed requests). Screenshots go to
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,18 +16,13 @@ import pytest
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PLAN_PATH = "/id/lg/111007/plan/digital-2021"
 
 
 @pytest.fixture(scope="module")
-def server(saitama_store):
+def server(saitama_store, live_server):
     """The app on the real Saitama graph, served by waitress in a thread on a free loopback port."""
-    from waitress.server import create_server
-
     from web import create_app
 
     app = create_app({}, store=saitama_store)
@@ -41,24 +35,8 @@ def server(saitama_store):
         return resp
 
     app.extensions["plangraph.executor"].start()  # as `plangraph serve` does: workers warm before the first page
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    yield live_server(app)
     app.extensions["plangraph.executor"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

@@ -3,7 +3,6 @@ open a node's page on click, and expand the ego view."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,8 +21,6 @@ XSS_TITLE = '<a href="javascript:alert(2)" onmouseover="alert(3)">href</a>'
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 def _store() -> EmbeddedStore:
@@ -42,9 +39,7 @@ def _store() -> EmbeddedStore:
 
 
 @pytest.fixture(scope="module")
-def server():
-    from werkzeug.serving import make_server
-
+def server(live_server):
     from web import create_app
 
     app = create_app(store=_store())
@@ -55,22 +50,8 @@ def server():
                                     "style-src 'self'; img-src 'self' data:; connect-src 'self'")
         return response
 
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
+    yield live_server(app)
+    app.extensions["plangraph.executor"].close()
 
 
 @pytest.fixture

@@ -6,48 +6,32 @@ as wide as the screen, so a planner on a phone never loses the header or the for
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SAITAMA = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
 
 
 @pytest.fixture(scope="module")
-def server(saitama_store):
+def server(saitama_store, live_server):
     """The app on the Saitama graph, served by waitress on a free loopback port."""
-    from waitress.server import create_server
-
     from web import create_app
 
     app = create_app({}, store=saitama_store)
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    yield live_server(app)
     app.extensions["plangraph.executor"].close()
 
 
 @pytest.fixture(scope="module")
-def phone(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 800}, locale="ja-JP")
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
-                   else route.abort())  # as on LGWAN: nothing off this machine
-        yield page
-        browser.close()
+def phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="ja-JP")
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
+               else route.abort())  # as on LGWAN: nothing off this machine
+    yield page
+    context.close()
 
 
 @pytest.mark.parametrize("path", ["/views", f"/views/ego?node={SAITAMA}", "/figures", "/figures/1", "/figures/4",
@@ -105,10 +89,8 @@ LONG_TTL = """
 
 
 @pytest.fixture(scope="module")
-def long_server():
+def long_server(live_server):
     """A tiny store whose labels and values are long and unbroken, as real plan text can be."""
-    from waitress.server import create_server
-
     from graph.store import EmbeddedStore, ontology_files
     from web import create_app
 
@@ -117,10 +99,7 @@ def long_server():
         store.load_file(f)
     store.load_data(LONG_TTL, format="ttl", graph="https://w3id.org/plangraph/id/graph/test")
     app = create_app({}, store=store)
-    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=srv.run, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    yield live_server(app)
     app.extensions["plangraph.executor"].close()
 
 
@@ -172,18 +151,15 @@ def test_png_download_has_a_white_background(server, phone, tmp_path):
     assert tuple(raw[1:5]) == (255, 255, 255, 255)
 
 
-def test_import_problems_stand_out_like_an_error(saitama_store, phone, tmp_path_factory):
+def test_import_problems_stand_out_like_an_error(saitama_store, phone, live_server, tmp_path_factory):
     """A planner must see at once that nothing was imported: the problem list is boxed like an error."""
-    from waitress.server import create_server
-
     from web import create_app
 
     app = create_app({"update_token": "t", "import_dir": str(tmp_path_factory.mktemp("imports"))},
                      store=saitama_store)
-    srv = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=srv.run, daemon=True).start()
+    url = live_server(app)
     try:
-        phone.goto(f"http://127.0.0.1:{srv.effective_port}/import?lang=ja", wait_until="load")
+        phone.goto(f"{url}/import?lang=ja", wait_until="load")
         phone.set_input_files("#file", files=[{"name": "wrong.csv", "mimeType": "text/csv",
                                                "buffer": "a,b,c\n1,2,3\n".encode()}])
         phone.fill("#token", "t")
@@ -193,7 +169,6 @@ def test_import_problems_stand_out_like_an_error(saitama_store, phone, tmp_path_
         assert bg not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), bg
         assert "必須の列「区分」がありません" in phone.inner_text(".problems")
     finally:
-        srv.close()
         app.extensions["plangraph.executor"].close()
 
 
