@@ -212,13 +212,19 @@ def current_lang() -> str:
     return lang
 
 
-def t(key: str, **fields: object) -> str:
-    """The UI string ``key`` in the page language, with ``{field}`` filled in."""
-    entry = MESSAGES.get(key)
+def lookup(catalogue: dict[str, dict[str, str]], key: str, **fields: object) -> str:
+    """``key`` from a message catalogue in the page language (else Japanese, else the key itself),
+    with ``{field}`` filled in. One lookup for every catalogue (this module's and :mod:`web.viewtext`'s)."""
+    entry = catalogue.get(key)
     if entry is None:
         return key
     text = entry.get(current_lang()) or entry[DEFAULT_LANG]
     return text.format(**fields) if fields else text
+
+
+def t(key: str, **fields: object) -> str:
+    """The UI string ``key`` in the page language, with ``{field}`` filled in."""
+    return lookup(MESSAGES, key, **fields)
 
 
 def url_with(**changes: str | None) -> str:

@@ -87,13 +87,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def vt(key: str, **fields: object) -> str:
     """The string ``key`` in the page's language (falls back to Japanese, then the key)."""
-    from .i18n import current_lang
+    from .i18n import lookup
 
-    entry = MESSAGES.get(key)
-    if entry is None:
-        return key
-    text = entry.get(current_lang()) or entry["ja"]
-    return text.format(**fields) if fields else text
+    return lookup(MESSAGES, key, **fields)
 
 
 def register(bp: Blueprint) -> None:
