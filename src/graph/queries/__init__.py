@@ -211,9 +211,19 @@ def _load(directory: Path) -> tuple[NamedQuery, ...]:
     return tuple(parse_query_file(p) for p in files)
 
 
+@lru_cache(maxsize=8)
+def _by_name(directory: Path) -> dict[str, NamedQuery]:
+    return {q.name: q for q in _load(directory)}
+
+
 @lru_cache(maxsize=64)
 def _load_internal(path: Path) -> NamedQuery:
     return parse_query_file(path)
+
+
+def _folder(directory: str | Path | None) -> Path:
+    # Resolving a path costs a few system calls; the API routes look a query up on every request.
+    return QUERY_DIR if directory is None else Path(directory).resolve()
 
 
 def list_queries(directory: str | Path | None = None) -> list[NamedQuery]:
@@ -225,20 +235,19 @@ def list_queries(directory: str | Path | None = None) -> list[NamedQuery]:
     >>> "gaps" in [q.name for q in list_queries()]
     True
     """
-    return list(_load(Path(directory).resolve() if directory else QUERY_DIR))
+    return list(_load(_folder(directory)))
 
 
 def get_query(name: str, directory: str | Path | None = None) -> NamedQuery:
     """The named query called ``name``; :class:`~graph.errors.UnknownQuery` lists the known ones."""
-    folder = Path(directory).resolve() if directory else QUERY_DIR
-    queries = list_queries(folder)
-    for q in queries:
-        if q.name == name:
-            return q
+    folder = _folder(directory)
+    found = _by_name(folder).get(name)
+    if found is not None:
+        return found
     if name.startswith("_") and _NAME_FILE.match(name) and (folder / f"{name}.rq").is_file():
         return _load_internal(folder / f"{name}.rq")
     raise UnknownQuery(f"no named query {name!r} / 名前付きクエリ {name!r} はありません "
-                       f"(known: {', '.join(q.name for q in queries)})")
+                       f"(known: {', '.join(q.name for q in _load(folder))})")
 
 
 # --- binding ------------------------------------------------------------------------
