@@ -24,10 +24,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph.dataset import triple_count
-from graph.errors import ParameterError, PlanGraphError
+from graph.errors import PlanGraphError
 from graph.labels import fetch_labels
 from graph.queries import NamedQuery, bind, get_query, list_queries
-from graph.results import serialize_result
+from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, with_fields
 from graph.store import AskResult, GraphResult, QueryResult, SelectResult
 from graph.vocab import PREFIXES
 
@@ -75,6 +75,19 @@ def run_named_query(name: str, params: dict[str, str], *, max_rows: int) -> Quer
     query = get_query(name)
     bindings = bind(query, params, base_iri=get_settings().base_iri)
     return (_runner() or get_store()).query(query.text, substitutions=bindings, max_rows=max_rows)
+
+
+def answer_named_query(query: NamedQuery, params: dict[str, str], spec: AnswerSpec, *, max_rows: int) -> Answer:
+    """Run a named query and get its answer already encoded (the API routes' fast path).
+
+    On the executor the query worker encodes it, so no terms cross the pipe
+    (:mod:`graph.answers`); without one, it is encoded here.
+    """
+    bindings = bind(query, params, base_iri=get_settings().base_iri)
+    runner = _runner()
+    if runner is not None:
+        return runner.answer(query.text, spec, substitutions=bindings, max_rows=max_rows)
+    return encode_answer(get_store().query(query.text, substitutions=bindings, max_rows=max_rows), spec)
 
 
 def prefix_block() -> str:
@@ -134,27 +147,6 @@ def result_table(result: QueryResult, lang: str, *, limit: int = PAGE_ROWS) -> T
     book = fetch_labels(get_store(), iris)
     return Table(kind, columns, [[_cell(t, book, lang) for t in row] for row in shown],
                  truncated=result.truncated or len(rows) > limit, total=len(rows))
-
-
-def _plain(term) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return term.value
-
-
-def result_json(result: QueryResult) -> dict:
-    """Datasette-style JSON: columns and rows as objects of plain values."""
-    if isinstance(result, AskResult):
-        return {"ok": True, "boolean": result.value}
-    if isinstance(result, SelectResult):
-        cols, rows = result.variables, result.rows
-    else:
-        cols = ["subject", "predicate", "object"]
-        rows = [(t.subject, t.predicate, t.object) for t in result.triples]
-    return {"ok": True, "columns": cols, "rows": [dict(zip(cols, map(_plain, r))) for r in rows],
-            "truncated": bool(result.truncated)}
 
 
 # --- pages --------------------------------------------------------------------------
@@ -255,9 +247,9 @@ def named_page(name: str):
     return html, (error.status if error else 200)
 
 
-def _api_result(name: str) -> QueryResult:
+def _api_answer(name: str, spec: AnswerSpec) -> tuple[NamedQuery, Answer]:
     query = get_query(name)
-    return run_named_query(query.name, _query_args(query), max_rows=get_settings().max_rows)
+    return query, answer_named_query(query, _query_args(query), spec, max_rows=get_settings().max_rows)
 
 
 def _error_json(exc: PlanGraphError) -> Response:
@@ -270,14 +262,13 @@ def _error_json(exc: PlanGraphError) -> Response:
 def named_json(name: str):
     """The named query's answer as JSON; errors in the one error shape."""
     try:
-        result = _api_result(name)
+        query, answer = _api_answer(name, AnswerSpec(format=ROWS))
     except PlanGraphError as exc:
         return _error_json(exc)
-    query = get_query(name)
-    body = {**result_json(result), "name": query.name, "title": query.title_ja, "title_en": query.title_en,
-            "parameters": _query_args(query)}
-    resp = jsonify(body)
-    if body.get("truncated"):
+    body = with_fields(answer.body, {"name": query.name, "title": query.title_ja, "title_en": query.title_en,
+                                     "parameters": _query_args(query)})
+    resp = Response(body, mimetype="application/json")
+    if answer.truncated:
         resp.headers["X-PlanGraph-Truncated"] = "true"
     return resp
 
@@ -288,13 +279,9 @@ def named_csv(name: str):
 
     UTF-8 with a byte-order mark, like the coverage report: Excel on a Japanese Windows
     reads a CSV without one as Shift_JIS and shows the labels as mojibake."""
-    result = _api_result(name)
-    if not isinstance(result, SelectResult):
-        raise ParameterError("CSV is only available for SELECT queries", status=406)
-    body = serialize_result(result, "csv", neutralize_formulas=True)
-    body = (b"\xef\xbb\xbf" + body) if isinstance(body, bytes) else "\ufeff" + body
-    resp = Response(body, mimetype="text/csv")
+    _, answer = _api_answer(name, AnswerSpec(format="csv", neutralize_formulas=True))
+    resp = Response(b"\xef\xbb\xbf" + answer.body, mimetype="text/csv")
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    if result.truncated:
+    if answer.truncated:
         resp.headers["X-PlanGraph-Truncated"] = "true"
     return resp

@@ -16,7 +16,8 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from graph import protocol
 from graph.errors import PlanGraphError, QueryError, QueryForbidden
-from graph.results import RESULT_FORMATS, result_kind, serialize_result
+from graph.answers import AnswerSpec
+from graph.results import RESULT_FORMATS
 
 from . import get_executor, get_settings, get_store
 from .auth import require_write_token
@@ -83,18 +84,17 @@ def query() -> Response:
     default_graph = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
     protocol.check_graphs(get_store(), default_graph, named_graphs)
-    result = get_executor().query(text, default_graph=default_graph or None,
-                                  named_graphs=named_graphs or None, max_rows=get_settings().max_rows)
-    kind = result_kind(result)
-    name = protocol.choose_format(kind, param=params.get("format") or params.get("output"),
-                                  accept=_accepted())
-    fmt = RESULT_FORMATS[name]
-    # Spreadsheet safety: CSV/TSV cells starting with = + - @ tab CR get a leading '.
-    body = serialize_result(result, name, neutralize_formulas=name in ("csv", "tsv"))
-    resp = Response(body, mimetype=fmt.media_type.split(";")[0])
-    if "charset" in fmt.media_type:
+    # The query worker chooses the format once it knows the result's kind and encodes the answer;
+    # only the bytes come back (graph.answers). Spreadsheet safety: CSV/TSV cells starting with
+    # = + - @ tab CR get a leading '.
+    answer = get_executor().answer(
+        text, AnswerSpec(param=params.get("format") or params.get("output"), accept=tuple(_accepted()),
+                         neutralize_formulas=True),
+        default_graph=default_graph or None, named_graphs=named_graphs or None, max_rows=get_settings().max_rows)
+    resp = Response(answer.body, mimetype=answer.media_type.split(";")[0])
+    if "charset" in answer.media_type:
         resp.charset = "utf-8"
-    if getattr(result, "truncated", False):
+    if answer.truncated:
         resp.headers["X-PlanGraph-Truncated"] = "true"
     return resp
 

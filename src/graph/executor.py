@@ -60,6 +60,7 @@ from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
 
 from . import sandbox
+from .answers import Answer, AnswerSpec, encode_answer
 from .errors import QueryError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
@@ -138,6 +139,31 @@ class QueryExecutor:
         to ``query_timeout_ms``. Raises QuerySyntaxError / QueryForbidden (400),
         QueryTimeout (503) or StoreError.
         """
+        return self._run(sparql, None, substitutions=substitutions, default_graph=default_graph,
+                         named_graphs=named_graphs, max_rows=max_rows, timeout=timeout)
+
+    def answer(
+        self,
+        sparql: str,
+        spec: AnswerSpec,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+        timeout: float | None = None,
+    ) -> Answer:
+        """Like :meth:`query`, but the worker encodes the answer (``spec``) and only bytes come back.
+
+        This is the endpoint's path: the result never crosses the pipe as terms
+        (see :mod:`graph.answers` for what that saves). The same deadline covers
+        the query and its encoding.
+        """
+        return self._run(sparql, spec, substitutions=substitutions, default_graph=default_graph,
+                         named_graphs=named_graphs, max_rows=max_rows, timeout=timeout)
+
+    def _run(self, sparql: str, spec: AnswerSpec | None, *, substitutions, default_graph, named_graphs,
+             max_rows, timeout):
         kwargs = {"substitutions": dict(substitutions) if substitutions else None,
                   "default_graph": list(default_graph) if default_graph else None,
                   "named_graphs": list(named_graphs) if named_graphs else None,
@@ -145,12 +171,13 @@ class QueryExecutor:
         timeout = self.timeout_s if timeout is None else timeout
         if not self._isolated:  # a remote store: its own HTTP timeout is the deadline
             info = sandbox.inspect_query(sparql, graphs=self.store.graphs)
-            return self.store.query(sparql, **with_query_dataset(info, kwargs))
+            result = self.store.query(sparql, **with_query_dataset(info, kwargs))
+            return result if spec is None else encode_answer(result, spec)
         self._ensure_zygote()  # starting the processes is not the query's time
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
-            worker.conn.send((sparql, kwargs, True))
+            worker.conn.send((sparql, kwargs, True, spec))
             remaining = deadline - time.monotonic()
             if not worker.conn.poll(max(0.0, remaining)):
                 log.warning("query stopped at its %g s deadline (worker %d killed): %.200s",

@@ -12,8 +12,9 @@ Messages on the pipes:
   for an in-memory store or ``("path", folder, base_iri)`` for an on-disk one.
 * zygote → app: ``("ready", pid)``, ``("spawned", pid)`` followed by the
   worker's pipe end (fd passing), ``("reloaded",)``.
-* app → worker: ``(sparql, store_query_kwargs, inspect)`` or ``None`` (exit);
-  worker → app: ``("ok", QueryResult)`` or ``("error", class, message, title, status)``.
+* app → worker: ``(sparql, store_query_kwargs, inspect, answer_spec)`` or ``None`` (exit);
+  worker → app: ``("ok", QueryResult)``, or ``("ok", Answer)`` (the encoded bytes) when
+  ``answer_spec`` is an :class:`~graph.answers.AnswerSpec`, or ``("error", class, message, title, status)``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import send_handle
 
 from . import errors, netguard, sandbox
+from .answers import encode_answer
 from .errors import PlanGraphError, StoreError
 from .store import EmbeddedStore
 
@@ -142,11 +144,12 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple, m
             return
         if job is None:
             return
-        sparql, kwargs, inspect = job
+        sparql, kwargs, inspect, spec = job
         try:
             if inspect:
                 kwargs = with_query_dataset(sandbox.inspect_query(sparql, graphs=graphs), kwargs)
-            reply: tuple = ("ok", store.query(sparql, **kwargs))
+            result = store.query(sparql, **kwargs)
+            reply: tuple = ("ok", result if spec is None else encode_answer(result, spec))
         except BaseException as exc:  # noqa: BLE001 — everything goes back as an error shape
             reply = _encode_error(exc)
         try:

@@ -166,7 +166,7 @@ def test_workers_have_no_network_even_past_the_sandbox(store):
         ex.query("ASK {}")
         worker = ex._acquire(time.monotonic() + 10)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-        worker.conn.send((f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, False))  # no inspection
+        worker.conn.send((f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, False, None))  # no inspection
         reply = worker.conn.recv()
         ex._release(worker)
         assert reply[0] == "error"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import socket
 import threading
 import time
@@ -157,7 +158,7 @@ def test_a_runaway_query_gets_503_at_its_deadline_while_ask_answers_at_once(make
         start = time.monotonic()
         body = urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30).read()
         asks.append(time.monotonic() - start)
-        assert b'"boolean": true' in body
+        assert json.loads(body)["boolean"] is True
     thread.join(30)
 
     assert outcome["status"] == 503
