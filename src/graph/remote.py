@@ -59,7 +59,8 @@ import pyoxigraph as ox
 
 from .errors import AuthError, QuerySyntaxError, QueryTimeout, StoreError
 from .rdfio import parse_error, parse_quads
-from .remote_sparql import bind_values, can_page, paged_select, query_form, read_json_results
+from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form,
+                            read_json_results)
 from .settings import DEFAULT_BASE_IRI, Settings
 from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter, rdf_format
 
@@ -189,6 +190,9 @@ class RemoteStore(Store):
     # --- queries ------------------------------------------------------------
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
         text = bind_values(sparql, substitutions or {})
+        if any(isinstance(t, ox.Literal) and not t.value.isascii() for t in (substitutions or {}).values()) \
+                and self._is_virtuoso():
+            text = inline_filter_literals(text, substitutions)
         form = query_form(text)
         fields = [("query", text)]
         fields += [("default-graph-uri", g) for g in default_graph or ()]

@@ -201,6 +201,48 @@ def bind_values(text: str, substitutions: Mapping[str, object]) -> str:
     return text[: brace.end] + values + text[brace.end:]
 
 
+def inline_filter_literals(text: str, substitutions: Mapping[str, object]) -> str:
+    """``text`` with bound literal parameters also written into its ``FILTER ( … )`` expressions.
+
+    Why: Virtuoso 7.2 never matches a non-ASCII string that reaches a string
+    function through a variable (``VALUES``/``BIND``): ``CONTAINS(?label, ?q)``
+    with ``?q`` = "デジタル" finds nothing, while the same literal written in the
+    FILTER matches. So, next to the ``VALUES`` of :func:`bind_values` (which still
+    binds the projected variable), each ``?q`` inside a FILTER's parentheses
+    becomes the literal. Variables inside a ``{ … }`` group of the expression
+    (``EXISTS``) are left alone: a literal cannot stand in a subject position.
+
+    >>> inline_filter_literals('SELECT ?q WHERE { ?s ?p ?l FILTER(CONTAINS(?l, STR(?q))) }', {"q": ox.Literal("市")})
+    'SELECT ?q WHERE { ?s ?p ?l FILTER(CONTAINS(?l, STR("市"))) }'
+    """
+    literals = {name.lstrip("?$"): str(term) for name, term in substitutions.items()
+                if isinstance(term, ox.Literal)}
+    if not literals:
+        return text
+    toks = list(tokens(text))
+    edits: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(toks):
+        if toks[k].upper == "FILTER" and k + 1 < len(toks) and toks[k + 1].text == "(":
+            depth, level, j = toks[k].depth, 0, k + 1
+            while j < len(toks):
+                t = toks[j]
+                if t.text == "(":
+                    level += 1
+                elif t.text == ")":
+                    level -= 1
+                    if level == 0:
+                        break
+                elif t.depth == depth and t.text[:1] in "?$" and t.text[1:] in literals:
+                    edits.append((t.start, t.end, literals[t.text[1:]]))
+                j += 1
+            k = j
+        k += 1
+    for start, end, value in reversed(edits):
+        text = text[:start] + value + text[end:]
+    return text
+
+
 def _split_prologue(text: str) -> tuple[str, str, list[Token]]:
     toks = list(tokens(text))
     k = _body_start(toks)

@@ -19,7 +19,7 @@ import pytest
 
 from graph.errors import AuthError, ParameterError, ParseError, QuerySyntaxError, QueryTimeout, StoreError
 from graph.remote import STAGING_PREFIX, RemoteStore
-from graph.remote_sparql import bind_values, can_page, paged_select, query_form
+from graph.remote_sparql import bind_values, can_page, inline_filter_literals, paged_select, query_form
 from graph.results import to_json
 from graph.settings import load_settings
 from graph.store import EmbeddedStore, SelectResult, open_store
@@ -373,3 +373,25 @@ def test_push_with_a_syntax_error_late_in_the_file_changes_nothing(fake, tmp_pat
         push_files(fake.remote(gsp_url=fake.url + "/store"), [f], "https://w3id.org/plangraph/id/")
     assert sorted(map(str, fake.store.quads())) == before
     assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_inline_filter_literals_writes_literals_only_into_filter_expressions():
+    subs = {"q": ox.Literal("デジタル"), "plan": ox.NamedNode("https://ex.org/plan")}
+    text = ('SELECT ?q ?s WHERE { ?s ?p ?q . FILTER(CONTAINS(?l, ?q) && ?plan = ?s '
+            '&& EXISTS { ?s ?p ?q } && ?x != "?q") } ORDER BY ?q')
+    got = inline_filter_literals(text, subs)
+    assert got == ('SELECT ?q ?s WHERE { ?s ?p ?q . FILTER(CONTAINS(?l, "デジタル") && ?plan = ?s '
+                   '&& EXISTS { ?s ?p ?q } && ?x != "?q") } ORDER BY ?q')
+    assert inline_filter_literals(text, {"plan": subs["plan"]}) == text  # IRIs stay in VALUES only
+
+
+def test_a_virtuoso_store_inlines_non_ascii_literals_and_other_servers_do_not(monkeypatch):
+    sent = []
+    for server, inlined in (("Virtuoso/07.20.3240 (Linux) x86_64", True), ("oxigraph/0.5", False)):
+        store = RemoteStore("http://127.0.0.1:9/sparql")
+        store._server = server
+        monkeypatch.setattr(store, "_select", lambda text, fields, max_rows, deadline: sent.append(text))
+        store.query('SELECT ?q ?l WHERE { ?s ?p ?l FILTER(CONTAINS(?l, ?q)) }',
+                    substitutions={"q": ox.Literal("市")})
+        assert ('CONTAINS(?l, "市")' in sent[-1]) is inlined
+        assert 'VALUES (?q) { ("市") }' in sent[-1]
