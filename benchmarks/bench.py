@@ -131,8 +131,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_tree_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the app and its query workers)."""
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (the app, the zygote and the query workers)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -140,17 +140,36 @@ def rss_tree_mb(pid: int) -> float:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo.extend(children.get(p, []))
+    return out
+
+
+def _sum_kb(pids: list[int], path: str, key: str) -> float:
+    total = 0
+    for p in pids:
         try:
-            for ln in Path(f"/proc/{p}/status").read_text().splitlines():
-                if ln.startswith("VmRSS:"):
+            for ln in Path(f"/proc/{p}/{path}").read_text().splitlines():
+                if ln.startswith(key):
                     total += int(ln.split()[1])
+                    break
         except OSError:
             pass
     return total / 1024
+
+
+def memory_tree(pid: int) -> str:
+    """RSS summed over the process tree, and PSS (each shared page split between its sharers: the real total).
+
+    The query workers are forked from a zygote holding the store, so their
+    copy-on-write pages appear in every worker's RSS; PSS counts them once.
+    """
+    pids = _tree(pid)
+    return (f"RSS with workers {_sum_kb(pids, 'status', 'VmRSS:'):,.0f} MB "
+            f"(PSS {_sum_kb(pids, 'smaps_rollup', 'Pss:'):,.0f} MB)")
 
 
 def start_app(env_extra: dict) -> tuple[subprocess.Popen, str, float]:
@@ -254,7 +273,7 @@ def bench_size(size: int, args, workdir: Path) -> dict:
         try:
             http = run_http(url, per_query_params(params), args.repeat)
             print(f"app (plangraph serve, in memory): ready in {startup:.1f} s, "
-                  f"RSS with workers {rss_tree_mb(proc.pid):,.0f} MB")
+                  f"{memory_tree(proc.pid)}")
         finally:
             stop_app(proc)
     rd: dict = {}
@@ -296,11 +315,11 @@ def bench_country(args, workdir: Path, params: dict | None) -> None:
           f"RSS {reopened['rss_mb']:,.0f} MB (peak after the scoped queries {done['rss_mb']:,.0f} MB)")
     proc, url, startup = start_app({"PLANGRAPH_STORE_PATH": str(disk), "PLANGRAPH_DATA_PATHS": str(file)})
     try:
-        rss = rss_tree_mb(proc.pid)
+        rss = memory_tree(proc.pid)
         print(f"app restart (plangraph serve on the on-disk store, first /sparql answer): {startup:.2f} s, "
-              f"RSS with workers {rss:,.0f} MB", flush=True)
+              f"{rss}", flush=True)
         http = run_http(url, {k: v for k, v in per_query_params(params).items() if v}, args.repeat)
-        print(f"app RSS with workers after the scoped queries: {rss_tree_mb(proc.pid):,.0f} MB\n")
+        print(f"app after the scoped queries: {memory_tree(proc.pid)}\n")
     finally:
         stop_app(proc)
     print("| scoped query | rows | library ms | http ms |\n|---|---|---|---|")
