@@ -9,14 +9,14 @@ GraphML come from :mod:`graph.network`.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import quote
 
 import networkx as nx
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph import network as nw
 from graph.errors import ParameterError
+from graph.memo import memo
 
 from . import get_settings, get_store
 from .i18n import current_lang
@@ -25,31 +25,18 @@ from .viewtext import register
 bp = Blueprint("views", __name__)
 register(bp)
 
-_CACHE = "plangraph.views.graph"
 MAX_DEPTH = 5
-RECHECK_SECONDS = 5.0
 
 
 def alignment_graph() -> nx.DiGraph:
-    """The store's alignment graph, kept between requests.
+    """The store's alignment graph, built once per version of the store (:mod:`graph.memo`).
 
-    Rebuilt when the store's size changed, checked at most every
-    :data:`RECHECK_SECONDS` (counting a remote store's quads is a query of its own).
+    A write through the app (update, upload, import) changes the version, so
+    the next view shows it; building it reads every element of every plan.
     """
     from graph.alignment import alignment_graph as build
 
-    store = get_store()
-    now = time.monotonic()
-    cached = current_app.extensions.get(_CACHE)
-    if cached is not None and now - cached[1] < RECHECK_SECONDS:
-        return cached[2]
-    size = len(store)
-    if cached is None or cached[0] != size:
-        cached = (size, now, build(store))
-    else:
-        cached = (size, now, cached[2])
-    current_app.extensions[_CACHE] = cached
-    return cached[2]
+    return memo(get_store(), "views.alignment_graph", build)
 
 
 def entity_url(iri: str) -> str | None:

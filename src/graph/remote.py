@@ -305,6 +305,7 @@ class RemoteStore(Store):
 
     # --- writes ---------------------------------------------------------------
     def update(self, sparql: str) -> None:
+        self._changed()
         with self._post_form(self.update_url, [("update", sparql)], "*/*", timeout=self.write_timeout_s) as resp:
             resp.read()
 
@@ -339,6 +340,7 @@ class RemoteStore(Store):
         pushed one run at a time. ``replace=True`` replaces each graph's
         content; ``False`` adds to it. Returns the triples written per graph.
         """
+        self._changed()
         token = uuid.uuid4().hex
         staged: dict[str, str] = {}
         counts: dict[str, int] = {}

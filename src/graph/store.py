@@ -139,6 +139,13 @@ QueryResult = Union[SelectResult, AskResult, GraphResult]
 class Store:
     """The interface. Implementations: :class:`EmbeddedStore`, ``graph.remote.RemoteStore``."""
 
+    #: Increases with every write made through this object (update, load, graph replacement), so
+    #: answers about the whole store can be kept until the next write (:mod:`graph.memo`).
+    version: int = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
     def query(
         self,
         sparql: str,
@@ -287,8 +294,11 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
+        finally:
+            self._changed()  # also after a failure: never keep an answer that may be stale
 
     def load_data(self, data, *, format, graph=None, source="<data>"):
+        self._changed()
         fmt = format if isinstance(format, ox.RdfFormat) else rdf_format(format)
         data = as_bytes(data)
         if self._rewrite is None:
@@ -343,6 +353,7 @@ class EmbeddedStore(Store):
         Only :func:`load_default` uses it, for files whose format needs no
         safety pre-check (see :mod:`graph.rdfio`).
         """
+        self._changed()
         fmt = rdf_format(path)
         if _file_contains(Path(path), b"<<"):
             # Quoted triples need the nesting check of graph.rdfio: take the checked path.
