@@ -23,11 +23,11 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, with_fields
 from graph.dataset import triple_count
 from graph.errors import PlanGraphError
 from graph.labels import fetch_labels
 from graph.queries import NamedQuery, bind, get_query, list_queries
-from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, with_fields
 from graph.store import AskResult, GraphResult, QueryResult, SelectResult
 from graph.vocab import PREFIXES
 

@@ -150,8 +150,6 @@ class LabelIndex:
         return hits[:limit]
 
 
-
-
 def label_index(store: Store) -> LabelIndex:
     """The store's label index, built on first use and again after a write (:mod:`graph.memo`).
 
