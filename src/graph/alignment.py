@@ -152,6 +152,17 @@ def alignment_graph(store: Store, *, plan: str | None = None) -> nx.DiGraph:
 
 # --- analysis -------------------------------------------------------------------------
 
+def in_alignment_graph(store: Store, iri: str) -> bool:
+    """Whether ``iri`` is a node of :func:`alignment_graph` (same scope), asked of the store.
+
+    Why not ``iri in alignment_graph(store)``: building the whole graph reads every
+    plan; on the whole country that took four minutes, and an entity page only
+    needs to know whether to link its network view.
+    """
+    query = get_query("_in-alignment-graph")
+    return bool(store.query(query.text, substitutions=bind(query, {"n": iri}), max_rows=1).rows)
+
+
 def _kind(G: nx.DiGraph, n: str) -> str | None:
     return G.nodes[n].get("kind")
 
