@@ -96,7 +96,7 @@ class RemoteStore(Store):
         self.page_size, self.chunk_triples = page_size, chunk_triples
         self.base_iri = base_iri
         self._rewrite = _iri_rewriter(base_iri)
-        self._server: str | None = None  # the Server header, learnt on the first DESCRIBE
+        self._server: str | None = None  # the Server header, learnt when a Virtuoso workaround may apply
         self._no_auth: set[str] = set()
 
     @classmethod

@@ -47,7 +47,7 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], with_
     import waitress  # noqa: PLC0415 (only this command needs the server)
 
     from graph.dataset import triple_count  # noqa: PLC0415
-    from web import create_app, get_executor  # noqa: PLC0415
+    from web import create_app, get_executor, get_store  # noqa: PLC0415
 
     # Resolve a host name now: once the app is built, the process refuses DNS
     # lookups (graph.netguard), and waitress resolves its listen address late.
@@ -62,11 +62,11 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], with_
         overrides["data_paths"] = [*map(str, overrides.get("data_paths", cli.settings.data_paths)), str(SAMPLE_DIR)]
     app = create_app(overrides)
     with app.app_context():
-        executor = get_executor()
+        executor, store = get_executor(), get_store()
     executor.start()  # load the query workers now, not during the first visitor's query
     # The home page shows the triple count: counting the whole country takes 18 s, so start now,
     # in the background (the first visitor then waits for the rest of it, once; graph.memo).
-    threading.Thread(target=triple_count, args=(app.extensions["plangraph.store"],), daemon=True,
+    threading.Thread(target=triple_count, args=(store,), daemon=True,
                      name="plangraph-warm-up").start()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"PlanGraph: http://{shown}:{port}/  (SPARQL: http://{shown}:{port}/sparql)  Ctrl-C で停止 / to stop",
