@@ -14,6 +14,7 @@ from graph import figures as fig
 
 from . import get_settings, get_store
 from .i18n import current_lang
+from .views import Scope, page_scope
 from .viewtext import register
 
 bp = Blueprint("figures", __name__)
@@ -23,17 +24,16 @@ register(bp)
 DEFAULT_PLAN_PATH = "lg/111007/plan/digital-2021"
 
 
-def _plan() -> str:
-    return request.args.get("plan") or get_settings().base_iri + DEFAULT_PLAN_PATH
-
-
-def _plans(plan: str) -> list[tuple[str, str]]:
-    """Plans that have elements, by label, for the plan selector (planners do not type IRIs);
-    the asked-for plan is kept even when it has none."""
-    from .views import _choices, alignment_graph  # the cached alignment graph
-
-    plans = _choices(alignment_graph(), current_lang())["plan"]
-    return plans if any(iri == plan for iri, _ in plans) else [*plans, (plan, plan)]
+def _scope() -> Scope:
+    """The plan to draw and the selectors: ``plan=``, else the chosen municipality's first plan,
+    else the Saitama plan (under the configured base IRI)."""
+    scope = page_scope(keep_plan=True)
+    if scope.plan is None:
+        scope.plan = scope.plans[0][0] if scope.municipality and scope.plans else \
+            get_settings().base_iri + DEFAULT_PLAN_PATH
+        if not any(iri == scope.plan for iri, _ in scope.plans):
+            scope.plans = [*scope.plans, (scope.plan, scope.plan)]
+    return scope
 
 
 def query_href(name: str, plan: str) -> str:
@@ -44,15 +44,17 @@ def query_href(name: str, plan: str) -> str:
 @bp.get("/figures")
 def index():
     """The four figures of Chapter 1, with the plan they are drawn for."""
-    plan = _plan()
-    return render_template("figures/index.html", figures=fig.FIGURES.values(), plan=plan, plans=_plans(plan))
+    scope = _scope()
+    return render_template("figures/index.html", figures=fig.FIGURES.values(), plan=scope.plan, plans=scope.plans,
+                           scope=scope)
 
 
 @bp.get("/figures/<int:number>")
 def figure(number: int):
     """One figure, drawn from SPARQL results over the graph."""
     info = fig.figure_info(number)
-    plan = _plan()
+    scope = _scope()
+    plan = scope.plan
     store = get_store()
     data: dict = {}
     if number == 1:
@@ -67,6 +69,6 @@ def figure(number: int):
     else:
         data["timeline"] = fig.figure4(store, plan)
     queries = [(q, query_href(q, plan)) for q in (info.query, *info.extra_queries)]
-    plan_label = dict(_plans(plan)).get(plan, plan)
+    plan_label = dict(scope.plans).get(plan, plan)
     return render_template(f"figures/figure{number}.html", info=info, plan=plan, plan_label=plan_label,
                            queries=queries, figures=fig.FIGURES.values(), **data)

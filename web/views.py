@@ -9,14 +9,15 @@ GraphML come from :mod:`graph.network`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import networkx as nx
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph import network as nw
+from graph import scope as sc
 from graph.errors import ParameterError
-from graph.memo import memo
 
 from . import get_settings, get_store
 from .i18n import current_lang
@@ -27,16 +28,101 @@ register(bp)
 
 MAX_DEPTH = 5
 
+#: Said by the JSON and download routes of a national store when neither plan nor municipality is given.
+CHOOSE_FIRST = ("自治体または計画を指定してください（municipality= または plan=）。全体のネットワークは大きすぎて作りません"
+                " / give a municipality or a plan (municipality= or plan=): the whole store's network is too big to build")
+
 
 def alignment_graph() -> nx.DiGraph:
-    """The store's alignment graph, built once per version of the store (:mod:`graph.memo`).
+    """The whole store's alignment graph, built once per version of the store (:mod:`graph.memo`).
 
     A write through the app (update, upload, import) changes the version, so
-    the next view shows it; building it reads every element of every plan.
+    the next view shows it; building it reads every element of every plan, so
+    the pages call it only on stores that are not national (:func:`page_scope`).
     """
-    from graph.alignment import alignment_graph as build
+    return sc.whole_graph(get_store())
 
-    return memo(get_store(), "views.alignment_graph", build)
+
+@dataclass
+class Scope:
+    """What a views, figures or reports page is about, and the selectors it offers.
+
+    ``municipalities`` is empty when the store has only one (the page looks as
+    before); ``national`` is true when the whole network must not be built
+    (:func:`graph.scope.is_national`), and then a page without a plan or
+    municipality offers the selectors and says why (``needs_choice``).
+    """
+
+    plan: str | None
+    municipality: str | None
+    plans: list[tuple[str, str]]
+    municipalities: list[tuple[str, str]] = field(default_factory=list)
+    national: bool = False
+    count: int = 0
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.national and not (self.plan or self.municipality)
+
+    def args(self) -> dict[str, str]:
+        """The query parameters that keep this scope in links (plan, else municipality)."""
+        if self.plan:
+            return {"plan": self.plan}
+        return {"municipality": self.municipality} if self.municipality else {}
+
+
+def page_scope(*, keep_plan: bool = False) -> Scope:
+    """The scope a request asks for (``plan=``, ``municipality=``), with the choices to offer.
+
+    A plan given alone preselects its municipality. A plan that is not one of the
+    chosen municipality's (the planner has just picked another municipality) is
+    dropped, unless ``keep_plan`` (figures: any plan IRI may be drawn).
+    """
+    store, settings = get_store(), get_settings()
+    lang = current_lang()
+    plan = request.args.get("plan") or None
+    municipality = request.args.get("municipality") or None
+    towns = sc.municipalities(store)
+    if municipality is None and plan and len(towns) > 1:
+        municipality = sc.plan_municipality(store, plan)
+    national = sc.is_national(store, settings.whole_network_max_municipalities)
+    if municipality:
+        plans = sc.plan_choices(store, lang, municipality=municipality)
+        if plan and not keep_plan and not any(iri == plan for iri, _ in plans) \
+                and request.args.get("municipality"):
+            plan = None
+    else:
+        plans = [] if national else sc.plan_choices(store, lang)
+    if plan and not any(iri == plan for iri, _ in plans):
+        plans = [*plans, (plan, plan)]  # a plan asked for by IRI stays selectable
+    return Scope(plan, municipality, plans, sc.municipality_choices(store, lang) if len(towns) > 1 else [],
+                 national, len(towns))
+
+
+def scoped_graph(scope: Scope) -> nx.DiGraph | None:
+    """The alignment network a request needs: its plan's, its municipality's, around its node
+    (national stores), or the whole store's (small stores); None when a national store was
+    given neither plan nor municipality."""
+    store = get_store()
+    node = request.args.get("node")
+    if node is not None and scope.national:
+        if scope.plan:
+            return sc.plan_graph(store, scope.plan)
+        return sc.node_graph(store, node) if node else nx.DiGraph()
+    if node is not None:
+        return alignment_graph()  # small store: the neighbourhood may cross plans
+    if scope.plan:
+        return sc.plan_graph(store, scope.plan)
+    if scope.municipality:
+        return sc.municipality_graph(store, scope.municipality)
+    return None if scope.national else alignment_graph()
+
+
+def _required_graph(scope: Scope) -> nx.DiGraph:
+    G = scoped_graph(scope)
+    if G is None:
+        raise ParameterError(CHOOSE_FIRST)
+    return G
 
 
 def entity_url(iri: str) -> str | None:
@@ -47,8 +133,9 @@ def entity_url(iri: str) -> str | None:
     return None
 
 
-def _filters() -> dict[str, str | None]:
-    return {k: (request.args.get(k) or None) for k in ("plan", "upper", "policy")}
+def _filters(scope: Scope) -> dict[str, str | None]:
+    return {"plan": scope.plan, "municipality": scope.municipality,
+            **{k: (request.args.get(k) or None) for k in ("upper", "policy")}}
 
 
 def _depth() -> int:
@@ -60,14 +147,14 @@ def _depth() -> int:
     return max(0, min(MAX_DEPTH, depth))
 
 
-def _selected(G: nx.DiGraph) -> nx.DiGraph:
+def _selected(G: nx.DiGraph, scope: Scope) -> nx.DiGraph:
     """The part of the alignment graph the request asks for (ego if ``node`` is given, else filters)."""
     node = request.args.get("node")
     if node is not None:
         # Nodes expanded on the ego page (``expand=``, repeatable) add their depth-1
         # neighbourhoods, as the page drew them, so downloads hold what it shows.
         return nx.compose_all([nw.ego(G, node, _depth())] + [nw.ego(G, e, 1) for e in request.args.getlist("expand")])
-    f = _filters()
+    f = _filters(scope)
     return nw.narrow(G, plan=f["plan"], upper_plan=f["upper"], policy=f["policy"])
 
 
@@ -77,14 +164,15 @@ def _view(sub: nx.DiGraph) -> nw.View:
                          compact="node" not in request.args)
 
 
-def _choices(G: nx.DiGraph, lang: str, plan: str | None = None) -> dict[str, list[tuple[str, str]]]:
-    """Filter options: plans that have elements, upper plans (that state goals), basic policies.
+def _choices(G: nx.DiGraph, lang: str, scope: Scope | str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Filter options: plans (from :func:`page_scope`, asked of the store), upper plans (that
+    state goals) and basic policies of the network shown.
 
     With a plan chosen, only its upper plans and its policies are offered (another plan's
     policy would empty the view); without one, each policy names its plan, since every
-    plan has a "(1)"."""
-    element_kinds = {"basicphilosophy", "basicpolicy", "measure", "project"}
-    plans = {p for _, a in G.nodes(data=True) if (p := a.get("plan")) and nw.kind_key(a.get("kind")) in element_kinds}
+    plan has a "(1)". Given a plan IRI or nothing instead of a :class:`Scope` (the import
+    page's older call), the plans are those of ``G`` that have elements."""
+    plan = scope.plan if isinstance(scope, Scope) else scope
     uppers = {v for u, v, r in G.edges(data="relation") if nw.local_name(r) == "goalOf"}
     policies = {n for n, k in G.nodes(data="kind") if nw.kind_key(k) == "basicpolicy"}
     if plan:
@@ -103,12 +191,18 @@ def _choices(G: nx.DiGraph, lang: str, plan: str | None = None) -> dict[str, lis
         return sorted(((n, f"{label(n)} — {label(G.nodes[n]['plan'])}" if with_plan and G.nodes[n].get("plan")
                         else label(n)) for n in nodes), key=lambda t: t[1])
 
-    return {"plan": opts(plans), "upper": opts(uppers), "policy": opts(policies, with_plan=not plan)}
+    if isinstance(scope, Scope):
+        plans = scope.plans
+    else:
+        kinds = {"basicphilosophy", "basicpolicy", "measure", "project"}
+        plans = opts({p for _, a in G.nodes(data=True) if (p := a.get("plan")) and nw.kind_key(a.get("kind")) in kinds})
+    return {"plan": plans, "upper": opts(uppers), "policy": opts(policies, with_plan=not plan)}
 
 
 def _download_args() -> dict[str, str | list[str]]:
     args: dict[str, str | list[str]] = {k: v for k, v in request.args.items()
-                                        if k in ("plan", "upper", "policy", "node", "depth", "lang") and v}
+                                        if k in ("plan", "municipality", "upper", "policy", "node", "depth", "lang")
+                                        and v}
     if "node" in args and (expanded := request.args.getlist("expand")):
         args["expand"] = expanded
     return args
@@ -116,25 +210,32 @@ def _download_args() -> dict[str, str | list[str]]:
 
 @bp.get("/views")
 def view_page():
-    """The alignment view: measures → policies → philosophy → upper-plan goals → upper plans → law."""
-    G = alignment_graph()
-    view = _view(_selected(G))
-    return render_template("views/view.html", view=view, filters=_filters(),
-                           choices=_choices(G, current_lang(), _filters()["plan"]),
+    """The alignment view: measures → policies → philosophy → upper-plan goals → upper plans → law.
+
+    On a national store with neither plan nor municipality chosen, the selectors and why."""
+    scope = page_scope()
+    G = scoped_graph(scope)
+    view = _view(_selected(G, scope)) if G is not None else None
+    return render_template("views/view.html", view=view, filters=_filters(scope), scope=scope,
+                           choices=_choices(G if G is not None else nx.DiGraph(), current_lang(), scope),
                            data_url=url_for("views.view_data", **_download_args()),
                            downloads=_download_args(), ego=None)
 
 
 @bp.get("/views/ego")
 def ego_page():
-    """The neighbourhood of one node to a chosen depth; "expand" adds a node's neighbours in place."""
+    """The neighbourhood of one node to a chosen depth; "expand" adds a node's neighbours in place.
+
+    On a national store it is drawn within the networks of the plans that hold the node."""
     node = request.args.get("node", "")
     depth = _depth()
-    G = alignment_graph()
+    scope = page_scope()
+    G = _required_graph(scope)
     view = _view(nw.ego(G, node, depth))
     view.legend = nw.full_legend(current_lang())  # expanding may bring in any class
     label = nw.node_label(G.nodes[node], current_lang()) if node in G else ""
-    return render_template("views/view.html", view=view, filters=_filters(), choices=None,
+    return render_template("views/view.html", view=view, filters=_filters(scope), choices=None, scope=scope,
+                           node_plans=sc.NODE_PLANS,
                            data_url=url_for("views.view_data", **_download_args()),
                            downloads=_download_args(), ego={"node": node, "depth": depth, "label": label,
                                                             "known": node in G, "url": entity_url(node)})
@@ -143,13 +244,15 @@ def ego_page():
 @bp.get("/views/data.json")
 def view_data():
     """The nodes, edges and options of a view (same parameters as the pages) as JSON."""
-    return jsonify(_view(_selected(alignment_graph())).to_json())
+    scope = page_scope()
+    return jsonify(_view(_selected(_required_graph(scope), scope)).to_json())
 
 
 @bp.get("/views/download.ttl")
 def download_turtle():
     """The RDF (Turtle) of what a view shows."""
-    body = nw.view_turtle(_capped(_selected(alignment_graph())))
+    scope = page_scope()
+    body = nw.view_turtle(_capped(_selected(_required_graph(scope), scope)))
     return Response(body, mimetype="text/turtle",
                     headers={"Content-Disposition": 'attachment; filename="plangraph-view.ttl"'})
 
@@ -157,7 +260,8 @@ def download_turtle():
 @bp.get("/views/download.graphml")
 def download_graphml():
     """The GraphML of what a view shows (networkx)."""
-    body = nw.view_graphml(_capped(_selected(alignment_graph())))
+    scope = page_scope()
+    body = nw.view_graphml(_capped(_selected(_required_graph(scope), scope)))
     return Response(body, mimetype="application/graphml+xml",
                     headers={"Content-Disposition": 'attachment; filename="plangraph-view.graphml"'})
 

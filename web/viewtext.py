@@ -47,6 +47,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "views.click_expands": {"ja": "クリックで展開する（ページを開かない）", "en": "Click expands (instead of opening the page)"},
     "views.ego_link": {"ja": "このノードの周辺を見る", "en": "View around this node"},
     "views.no_node": {"ja": "ノードが指定されていないか、グラフにありません。", "en": "No node given, or it is not in the graph."},
+    "scope.municipality": {"ja": "自治体", "en": "Municipality"},
+    "scope.choose_municipality": {"ja": "（自治体を選んでください）", "en": "(choose a municipality)"},
+    "scope.plan_after": {"ja": "（先に自治体を選んでください）", "en": "(choose a municipality first)"},
+    "scope.all_plans": {"ja": "（この自治体のすべての計画）", "en": "(every plan of this municipality)"},
+    "scope.national": {"ja": "このストアには {n} の自治体の計画があります。すべてをまとめたネットワークは大きすぎて"
+                             "（全国分では作るのに数分かかります）作りません。自治体を選び、次に計画を選んで「表示」を押してください。",
+                       "en": "This store holds the plans of {n} municipalities. Their network as a whole is too big to "
+                             "build (minutes for the whole country): choose a municipality, then a plan, and press Show."},
+    "scope.ego_note": {"ja": "このノードを含む計画（最大 {n} 件）のネットワークの中で描いています。",
+                       "en": "Drawn within the networks of the plans that hold this node (at most {n})."},
     "figures.title": {"ja": "計画の図表", "en": "The plan's figures"},
     "figures.lead": {"ja": "第1章の図表1〜4をグラフから SPARQL で作り直したものです。各図表はそれを作ったクエリにリンクしています。",
                      "en": "Figures 1–4 of Chapter 1, rebuilt from the graph with SPARQL. Each links to the query that built it."},

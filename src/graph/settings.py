@@ -93,6 +93,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Empty: all writes are disabled.", _opt_str),
     Setting("max_upload_bytes", 5_000_000, "Largest accepted upload, in bytes.", int),
     Setting("max_view_nodes", 2_000, "Node cap of one network view.", int),
+    Setting("whole_network_max_municipalities", 10,
+            "Most municipalities a store may hold for the network views and reports to draw the whole "
+            "store's alignment network when no plan or municipality is chosen; with more they ask for a "
+            "municipality first (the whole country's network takes minutes to build).", int),
     Setting("import_dir", DATA_DIR / "imports",
             "Folder where imported action plans are written (Turtle); loaded with the data when it exists.",
             Path),
@@ -123,6 +127,7 @@ class Settings:
     update_token: str | None = None
     max_upload_bytes: int = 5_000_000
     max_view_nodes: int = 2_000
+    whole_network_max_municipalities: int = 10
     import_dir: Path = DATA_DIR / "imports"
 
     def replace(self, **changes: Any) -> "Settings":
