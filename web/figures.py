@@ -26,13 +26,16 @@ DEFAULT_PLAN_PATH = "lg/111007/plan/digital-2021"
 
 def _scope() -> Scope:
     """The plan to draw and the selectors: ``plan=``, else the chosen municipality's first plan,
-    else the Saitama plan (under the configured base IRI)."""
-    scope = page_scope(keep_plan=True)
+    else the Saitama plan (under the configured base IRI). ``needs_choice`` stays as the request
+    left it, so a national store's index still says to choose a municipality."""
+    scope = page_scope()
     if scope.plan is None:
+        choose = scope.needs_choice
         scope.plan = scope.plans[0][0] if scope.municipality and scope.plans else \
             get_settings().base_iri + DEFAULT_PLAN_PATH
         if not any(iri == scope.plan for iri, _ in scope.plans):
             scope.plans = [*scope.plans, (scope.plan, scope.plan)]
+        scope.choose_first = choose
     return scope
 
 

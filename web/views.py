@@ -59,10 +59,11 @@ class Scope:
     municipalities: list[tuple[str, str]] = field(default_factory=list)
     national: bool = False
     count: int = 0
+    choose_first: bool = False  # set by a page that fills in a default plan (figures)
 
     @property
     def needs_choice(self) -> bool:
-        return self.national and not (self.plan or self.municipality)
+        return self.choose_first or (self.national and not (self.plan or self.municipality))
 
     def args(self) -> dict[str, str]:
         """The query parameters that keep this scope in links (plan, else municipality)."""
@@ -71,12 +72,12 @@ class Scope:
         return {"municipality": self.municipality} if self.municipality else {}
 
 
-def page_scope(*, keep_plan: bool = False) -> Scope:
+def page_scope() -> Scope:
     """The scope a request asks for (``plan=``, ``municipality=``), with the choices to offer.
 
-    A plan given alone preselects its municipality. A plan that is not one of the
-    chosen municipality's (the planner has just picked another municipality) is
-    dropped, unless ``keep_plan`` (figures: any plan IRI may be drawn).
+    A plan given alone preselects its municipality. A plan given with a
+    municipality that does not list it (the planner has just picked another
+    municipality in the form) is dropped.
     """
     store, settings = get_store(), get_settings()
     lang = current_lang()
@@ -88,8 +89,7 @@ def page_scope(*, keep_plan: bool = False) -> Scope:
     national = sc.is_national(store, settings.whole_network_max_municipalities)
     if municipality:
         plans = sc.plan_choices(store, lang, municipality=municipality)
-        if plan and not keep_plan and not any(iri == plan for iri, _ in plans) \
-                and request.args.get("municipality"):
+        if plan and not any(iri == plan for iri, _ in plans) and request.args.get("municipality"):
             plan = None
     else:
         plans = [] if national else sc.plan_choices(store, lang)
