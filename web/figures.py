@@ -33,7 +33,7 @@ def _scope() -> Scope:
         choose = scope.needs_choice
         scope.plan = scope.plans[0][0] if scope.municipality and scope.plans else \
             get_settings().base_iri + DEFAULT_PLAN_PATH
-        if not any(iri == scope.plan for iri, _ in scope.plans):
+        if not choose and not any(iri == scope.plan for iri, _ in scope.plans):
             scope.plans = [*scope.plans, (scope.plan, scope.plan)]
         scope.choose_first = choose
     return scope
