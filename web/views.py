@@ -56,7 +56,7 @@ class Scope:
     plan: str | None
     municipality: str | None
     plans: list[tuple[str, str]]
-    municipalities: list[tuple[str, str]] = field(default_factory=list)
+    municipalities: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # by prefecture
     national: bool = False
     count: int = 0
     choose_first: bool = False  # set by a page that fills in a default plan (figures)
@@ -95,7 +95,7 @@ def page_scope() -> Scope:
         plans = [] if national else sc.plan_choices(store, lang)
     if plan and not any(iri == plan for iri, _ in plans):
         plans = [*plans, (plan, plan)]  # a plan asked for by IRI stays selectable
-    return Scope(plan, municipality, plans, sc.municipality_choices(store, lang) if len(towns) > 1 else [],
+    return Scope(plan, municipality, plans, sc.municipality_groups(store, lang) if len(towns) > 1 else [],
                  national, len(towns))
 
 

@@ -40,6 +40,22 @@ Choice = tuple[str, str]
 NODE_PLANS = 8
 
 
+#: The 47 prefectures by JIS X 0401 code (the first two digits of a local government code), ja and en.
+#: Facts of the code list, used only to group the municipality selector (1,741 options) by prefecture.
+PREFECTURES: dict[str, tuple[str, str]] = {f"{i:02d}": (ja, en) for i, (ja, en) in enumerate((
+    ("北海道", "Hokkaido"), ("青森県", "Aomori"), ("岩手県", "Iwate"), ("宮城県", "Miyagi"), ("秋田県", "Akita"),
+    ("山形県", "Yamagata"), ("福島県", "Fukushima"), ("茨城県", "Ibaraki"), ("栃木県", "Tochigi"),
+    ("群馬県", "Gunma"), ("埼玉県", "Saitama"), ("千葉県", "Chiba"), ("東京都", "Tokyo"), ("神奈川県", "Kanagawa"),
+    ("新潟県", "Niigata"), ("富山県", "Toyama"), ("石川県", "Ishikawa"), ("福井県", "Fukui"),
+    ("山梨県", "Yamanashi"), ("長野県", "Nagano"), ("岐阜県", "Gifu"), ("静岡県", "Shizuoka"), ("愛知県", "Aichi"),
+    ("三重県", "Mie"), ("滋賀県", "Shiga"), ("京都府", "Kyoto"), ("大阪府", "Osaka"), ("兵庫県", "Hyogo"),
+    ("奈良県", "Nara"), ("和歌山県", "Wakayama"), ("鳥取県", "Tottori"), ("島根県", "Shimane"),
+    ("岡山県", "Okayama"), ("広島県", "Hiroshima"), ("山口県", "Yamaguchi"), ("徳島県", "Tokushima"),
+    ("香川県", "Kagawa"), ("愛媛県", "Ehime"), ("高知県", "Kochi"), ("福岡県", "Fukuoka"), ("佐賀県", "Saga"),
+    ("長崎県", "Nagasaki"), ("熊本県", "Kumamoto"), ("大分県", "Oita"), ("宮崎県", "Miyazaki"),
+    ("鹿児島県", "Kagoshima"), ("沖縄県", "Okinawa")), 1)}
+
+
 @dataclass(frozen=True)
 class Named:
     """A municipality or plan as a selector shows it: IRI, Japanese and English names, code."""
@@ -80,6 +96,25 @@ def municipalities(store: Store) -> list[Named]:
 def municipality_choices(store: Store, lang: str) -> list[Choice]:
     """The municipality selector: name in ``lang`` with its code, in code order (prefectures stay together)."""
     return [(m.iri, f"{m.label(lang)} ({m.code})" if m.code else m.label(lang)) for m in municipalities(store)]
+
+
+def municipality_groups(store: Store, lang: str) -> list[tuple[str, list[Choice]]]:
+    """The municipality selector grouped by prefecture (the code's first two digits), in code order.
+
+    A municipality without a (known) code goes in a last group with an empty name.
+
+    >>> from graph.store import EmbeddedStore
+    >>> s = EmbeddedStore()
+    >>> s.load_data('<https://ex.org/a> a <https://w3id.org/plangraph/ontology#Municipality> ; '
+    ...             '<https://w3id.org/plangraph/ontology#municipalityCode> "111007" .', format="ttl")
+    >>> municipality_groups(s, "ja")
+    [('埼玉県', [('https://ex.org/a', 'https://ex.org/a (111007)')])]
+    """
+    groups: dict[str, list[Choice]] = {}
+    for m, choice in zip(municipalities(store), municipality_choices(store, lang)):
+        pref = PREFECTURES.get((m.code or "")[:2])
+        groups.setdefault(pref[lang == "en"] if pref else "", []).append(choice)
+    return list(groups.items())
 
 
 def is_national(store: Store, max_municipalities: int) -> bool:

@@ -107,9 +107,11 @@ def test_municipality_selector_comes_first_and_names_each_with_its_code(small):
     assert [v for v, _, _ in munis] == [M1, M2, M3]  # code order
     assert ("合成市011002 (011002)" in [t for _, t, _ in munis])
     assert "自治体" in form
+    # grouped by prefecture (the code's first two digits): 01 北海道, 02 青森県, 03 岩手県
+    assert re.findall(r'<optgroup label="([^"]+)">', form) == ["北海道", "青森県", "岩手県"]
     en = _html(small.get("/views?lang=en"))
     assert "Synthetic City 011002 (011002)" in [t for _, t, _ in _options(en, "municipality")]
-    assert "Municipality" in en
+    assert "Municipality" in en and '<optgroup label="Hokkaido">' in en
 
 
 def test_labels_in_the_selectors_stay_text(small, national):
