@@ -48,10 +48,10 @@ def _pages(municipality: str, plan: str, element: str, goal: str | None) -> list
 
     pages = [
         ("views (no choice: selectors)", q("/views")),
-        ("views, municipality", q("/views", municipality=municipality)),
-        ("views, plan", q("/views", plan=plan)),
+        ("views, plan (builds its network)", q("/views", plan=plan)),
         ("views data.json, plan", q("/views/data.json", plan=plan)),
         ("views ego, policy, depth 2", q("/views/ego", node=element, depth="2")),
+        ("views, municipality (its other plans)", q("/views", municipality=municipality)),
         ("figures (no choice: selectors)", q("/figures")),
         ("figures, municipality", q("/figures", municipality=municipality)),
         ("figures/1, plan", q("/figures/1", plan=plan)),
