@@ -5,6 +5,12 @@ template, passes the nodes and edges as a JSON data block (not executed; the
 CSP allows it) and draws them with the vendored vis-network from a static
 script. PNG downloads are made in the browser from the canvas; RDF and
 GraphML come from :mod:`graph.network`.
+
+Which network a request draws, and which municipality and plan selectors the
+views, figures and reports pages offer, is decided here once
+(:func:`page_scope`, :func:`scoped_graph`) from :mod:`graph.scope`: a chosen
+plan builds only its own network, and a store of many municipalities never
+has its whole network built (four minutes on the whole country).
 """
 
 from __future__ import annotations
