@@ -67,6 +67,8 @@ from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter, r
 _RESULTS_JSON = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 STAGING_PREFIX = "urn:plangraph:staging:"
+#: The system graph every Virtuoso holds (its quad-storage metadata); its siblings are listed in README.
+VIRTUOSO_SYSTEM_GRAPH = "http://www.openlinksw.com/schemas/virtrdf#"
 
 
 def _first_line(body: bytes) -> str:
@@ -215,6 +217,18 @@ class RemoteStore(Store):
             with self._post_form(self.query_url, [("query", "ASK {}")], _RESULTS_JSON) as resp:
                 self._server = resp.headers.get("Server", "")
         return self._server.lower().startswith("virtuoso")
+
+    def shows_system_graphs(self) -> bool:
+        """Whether the server's own system graphs are readable in its default graph and graph list.
+
+        Why: Virtuoso keeps its metadata (``virtrdf#``, ``DAV/``, ``owl#``, …) as
+        ordinary graphs, so ``?s ?p ?o``, the graph list and the service
+        description would show them next to PlanGraph's, unless the server
+        makes them private (README, "Virtuoso"). ``plangraph push`` warns.
+        """
+        if not self._is_virtuoso():
+            return False
+        return self.query(f"ASK {{ GRAPH <{VIRTUOSO_SYSTEM_GRAPH}> {{ ?s ?p ?o }} }}").value
 
     def _parse_results(self, resp):
         ctype = resp.headers.get("Content-Type", _RESULTS_JSON).split(";")[0].strip()

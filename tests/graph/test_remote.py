@@ -40,6 +40,7 @@ class FakeSparql:
         self.fail_write: int | None = None
         self.status: tuple[int, str] | None = None
         self.basic: str | None = None
+        self.server_header: str | None = None  # e.g. "Virtuoso/07.20.3229 (Linux)"
         self.writes = 0
         self.seen: list[dict] = []
         fake = self
@@ -47,6 +48,9 @@ class FakeSparql:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # quiet
                 pass
+
+            def version_string(self):
+                return fake.server_header or super().version_string()
 
             def _answer(self, status, body=b"", ctype="text/plain", headers=None):
                 self.send_response(status)
@@ -395,3 +399,31 @@ def test_a_virtuoso_store_inlines_non_ascii_literals_and_other_servers_do_not(mo
                     substitutions={"q": ox.Literal("市")})
         assert ('CONTAINS(?l, "市")' in sent[-1]) is inlined
         assert 'VALUES (?q) { ("市") }' in sent[-1]
+
+
+# --- Virtuoso's system graphs -------------------------------------------------------
+
+VIRTRDF = "http://www.openlinksw.com/schemas/virtrdf#"
+
+
+@pytest.mark.parametrize("server_header, system_graph, warned", [
+    ("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu", True, True),   # as Virtuoso starts
+    ("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu", False, False),  # system graphs made private
+    (None, True, False),                                                # not Virtuoso: a graph like any other
+])
+def test_push_warns_when_virtuoso_shows_its_system_graphs(fake, tmp_path, server_header, system_graph, warned):
+    from click.testing import CliRunner
+
+    from graph.cli import main
+    from graph.commands.push import SYSTEM_GRAPHS_WARNING
+
+    fake.server_header = server_header
+    if system_graph:
+        fake.store.load_data(f'<{VIRTRDF}QuadStorage> <{VIRTRDF}x> "1" <{VIRTRDF}> .\n', format="nq")
+    f = tmp_path / "plan.ttl"
+    f.write_text(f'<{EX}p> <http://www.w3.org/2000/01/rdf-schema#label> "計画"@ja .\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["push", "--store-url", fake.url + "/query", "--update-url", fake.url + "/update",
+                                  "--no-ontology", "--data", str(f)], env={"PLANGRAPH_STORE_URL": ""})
+    assert r.exit_code == 0, r.output
+    assert "1 graph(s), 1 triples" in r.output
+    assert (SYSTEM_GRAPHS_WARNING in r.output) is warned

@@ -96,6 +96,12 @@ def test_label_search_in_ascii_works_everywhere(saitama_remote, saitama_store):
     assert normalise(got, "") == normalise(expected, "") and expected.rows
 
 
+def test_the_servers_own_graphs_are_not_in_the_default_graph(saitama_remote, saitama_store):
+    # Virtuoso holds its metadata as graphs (virtrdf#, DAV/, owl#, …); CI makes them private
+    assert not saitama_remote.shows_system_graphs()
+    assert set(saitama_remote.graphs()) == set(saitama_store.graphs())
+
+
 def test_push_left_no_staging_graphs_and_every_graph_is_there(saitama_remote, saitama_store):
     remote = set(saitama_remote.graphs())
     assert not [g for g in remote if g.startswith(STAGING_PREFIX)]

@@ -30,6 +30,11 @@ from ..store import data_files, graph_iri_for_file, ontology_files, rdf_format
 
 #: Formats parsed as a stream from the file (the others are read whole and safety-checked first).
 _STREAMED = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}
+#: Printed after a push when the server's own graphs are readable next to ours.
+SYSTEM_GRAPHS_WARNING = (
+    "warning: this Virtuoso lets the SPARQL user read its system graphs (virtrdf#, DAV/, owl#, ...): "
+    "they appear in the default graph, the graph list and the service description next to PlanGraph's. "
+    "Make them private as README (section 'Virtuoso') shows.")
 #: Triples per upload request when a file streams one graph for a long time.
 RUN_TRIPLES = 50_000
 
@@ -117,6 +122,8 @@ def push(store_url, update_url, gsp_url, user, password, auth, data, no_ontology
     graphs, triples = push_files(store, files, settings.base_iri, echo=click.echo)
     click.echo(f"pushed {len(files)} file(s): {graphs} graph(s), {triples} triples to {settings.store_url} "
                f"in {time.monotonic() - started:.1f} s")
+    if store.shows_system_graphs():
+        click.echo(SYSTEM_GRAPHS_WARNING, err=True)
 
 
 command = push
