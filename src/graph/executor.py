@@ -23,8 +23,15 @@ Processes::
   (no interface: pyoxigraph's own HTTP client cannot reach anything), under
   an address-space limit (``query_memory_mb``), and
   runs :func:`graph.sandbox.inspect_query` and the query, stops
-  reading at ``max_rows`` + 1 (``truncated``), and sends back the same result
-  objects as :meth:`graph.store.Store.query` (pyoxigraph terms pickle).
+  reading at ``max_rows`` + 1 (``truncated``), and sends back the encoded
+  answer (:meth:`QueryExecutor.answer`) or the same result objects as
+  :meth:`graph.store.Store.query` (the frames: :mod:`graph.workers`).
+* The app **remembers each accepted text's parse** (:func:`graph.sandbox.analyse`:
+  the query form and its FROM IRIs) as a worker reports it, and sends it with
+  the next job of that text: a worker forked since (after a write, or a burst
+  worker) then checks only the FROM graphs, instead of spending rdflib's
+  60–260 ms on the parse again. A text no worker has accepted yet is always
+  parsed in the worker, under the deadline.
 * ``query_workers`` workers are kept warm. When all are busy a **burst**
   worker is forked on demand (up to twice as many, at least two extra), so
   while one query burns its deadline, ``ASK {}`` from another client still
@@ -47,6 +54,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -54,7 +62,7 @@ import sys
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
@@ -64,7 +72,7 @@ from .answers import Answer, AnswerSpec, encode_answer
 from .errors import QueryError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
-from .workers import decode_error, with_query_dataset
+from .workers import decode_error, decode_reply, encode_job, with_query_dataset
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +82,26 @@ _SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: How long the app waits for the zygote to start and load the data (not a query deadline).
 STARTUP_TIMEOUT_S = 120.0
 
+#: Query texts whose parse (:func:`graph.sandbox.analyse`) the app remembers for its workers.
+ANALYSES_KEPT = 512
+
 
 @dataclass
 class _Worker:
     pid: int
     conn: Connection
     generation: int
+    # One poll object per worker: Connection.poll builds a selector on every call.
+    poller: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.poller is None:
+            self.poller = select.poll()
+            self.poller.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """True when the reply (or the end of the pipe) is there within ``seconds``."""
+        return bool(self.poller.poll(max(0.0, seconds) * 1000.0))
 
     def kill(self) -> None:
         try:
@@ -90,7 +112,7 @@ class _Worker:
 
     def retire(self) -> None:
         try:
-            self.conn.send(None)
+            self.conn.send_bytes(b"")  # the empty frame: exit
         except (OSError, ValueError):
             pass
         self.conn.close()
@@ -121,6 +143,11 @@ class QueryExecutor:
         self._zconn: Connection | None = None
         self._closed = False
         self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [None])
+        # What the workers' parses derived, by query text: sent with the next job of the
+        # same text, so a worker forked since (after a write, or a burst worker) skips
+        # rdflib's 60–260 ms parse. Only accepted queries get here.
+        self._analyses: dict[str, sandbox.Analysis] = {}
+        self._analyses_lock = threading.Lock()
 
     # public API --------------------------------------------------------------
     def query(
@@ -175,11 +202,12 @@ class QueryExecutor:
             return result if spec is None else encode_answer(result, spec)
         self._ensure_zygote()  # starting the processes is not the query's time
         deadline = time.monotonic() + timeout
+        known = self._analyses.get(sparql)
+        frame = encode_job(sparql, kwargs, known or True, spec)
         worker = self._acquire(deadline)
         try:
-            worker.conn.send((sparql, kwargs, True, spec))
-            remaining = deadline - time.monotonic()
-            if not worker.conn.poll(max(0.0, remaining)):
+            worker.conn.send_bytes(frame)
+            if not worker.wait(deadline - time.monotonic()):
                 log.warning("query stopped at its %g s deadline (worker %d killed): %.200s",
                             timeout, worker.pid, " ".join(sparql.split()))
                 self._discard(worker, kill=True)
@@ -189,7 +217,7 @@ class QueryExecutor:
                     "条件を絞ってください / "
                     f"the query did not finish within its deadline of {timeout:g} s and was stopped; "
                     "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline")
-            reply = worker.conn.recv()
+            reply = decode_reply(worker.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
                 self._discard(worker, kill=True)
@@ -202,9 +230,17 @@ class QueryExecutor:
         finally:
             if worker is not None:
                 self._release(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise decode_error(reply)
+        if reply[0] != "ok":
+            raise decode_error(reply)
+        if reply[2] is not None and known is None:
+            self._remember(sparql, reply[2])
+        return reply[1]
+
+    def _remember(self, sparql: str, analysis: sandbox.Analysis) -> None:
+        with self._analyses_lock:
+            if len(self._analyses) >= ANALYSES_KEPT:
+                self._analyses.pop(next(iter(self._analyses)))  # the oldest
+            self._analyses[sparql] = analysis
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update on the main store (caller checked the token), then refresh workers.

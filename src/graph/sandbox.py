@@ -105,6 +105,13 @@ def _refuse_remote(tree: Any) -> None:
             raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs")
 
 
+#: What the parse of one query text derives: its kind, and its dataset clauses as
+#: (is FROM NAMED, absolute IRI) pairs. Plain tuples of text, so the app can keep
+#: the analyses its workers made and send them along with the next job of the
+#: same text (:mod:`graph.executor`): a freshly forked worker then skips the parse.
+Analysis = tuple[str, tuple[tuple[bool, str], ...]]
+
+
 def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     """Parse a read query and refuse anything that could reach the network or the disk.
 
@@ -118,7 +125,19 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     ...
     graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs)
     """
-    kind, dataset = _analyse(sparql)
+    return check_dataset(analyse(sparql), graphs=graphs)
+
+
+def check_dataset(analysis: Analysis, *, graphs: GraphSource) -> QueryInfo:
+    """The second half of :func:`inspect_query`: FROM / FROM NAMED must name graphs of this store.
+
+    Done on every query, never cached: the store's graphs change with writes.
+    ``analysis`` is what :func:`analyse` returned for the query's text.
+
+    >>> check_dataset(("select", ((False, "https://ex.org/g"),)), graphs=["https://ex.org/g"]).from_graphs
+    ('https://ex.org/g',)
+    """
+    kind, dataset = analysis
     if not dataset:
         return QueryInfo(kind)
     known = set(graphs() if callable(graphs) else graphs)
@@ -133,12 +152,15 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
 
 
 @lru_cache(maxsize=512)
-def _analyse(sparql: str) -> tuple[str, tuple[tuple[bool, str], ...]]:
-    """The query's kind and dataset clauses, or the reason it is refused.
+def analyse(sparql: str) -> Analysis:
+    """The query's kind and dataset clauses, or the reason it is refused (the parse half of the check).
 
     Cached by query text: rdflib's parser takes 60–260 ms on a named query,
     which would otherwise be most of an endpoint request's time. Only
     accepted queries are cached (a refusal is an exception, never stored).
+
+    >>> analyse("PREFIX ex: <https://ex.org/> ASK FROM NAMED ex:g {}")
+    ('ask', ((True, 'https://ex.org/g'),))
     """
     parser = _parser()
     try:

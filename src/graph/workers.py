@@ -3,7 +3,7 @@
 See :mod:`graph.executor` for the design; this module is the code that runs
 in the child processes (started as ``python -c "from graph.workers import
 zygote_entry; ..."``). Nothing here runs in the web app's process except
-:func:`decode_error` and :func:`with_query_dataset`.
+:func:`decode_error`, :func:`with_query_dataset` and the frame functions.
 
 Messages on the pipes:
 
@@ -12,9 +12,14 @@ Messages on the pipes:
   for an in-memory store or ``("path", folder, base_iri)`` for an on-disk one.
 * zygote → app: ``("ready", pid)``, ``("spawned", pid)`` followed by the
   worker's pipe end (fd passing), ``("reloaded",)``.
-* app → worker: ``(sparql, store_query_kwargs, inspect, answer_spec)`` or ``None`` (exit);
-  worker → app: ``("ok", QueryResult)``, or ``("ok", Answer)`` (the encoded bytes) when
-  ``answer_spec`` is an :class:`~graph.answers.AnswerSpec`, or ``("error", class, message, title, status)``.
+* app ↔ worker: one bytes frame each way per query (``Connection.send_bytes``),
+  built and read by :func:`encode_job` / :func:`decode_job` and
+  :func:`encode_reply` / :func:`decode_reply`; an empty frame tells the worker to exit.
+  These frames are on every endpoint request's path, so they avoid pickle where
+  they can: a JSON header line (the query, its terms as ``[kind, value, …]``,
+  the answer's format, or an error's class and message), then the answer's bytes
+  as they are. Only :class:`~graph.store.QueryResult` objects (the pages' path,
+  which needs terms) are pickled.
 """
 
 from __future__ import annotations
@@ -22,16 +27,21 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import send_handle
+from typing import Any, Mapping
+
+import orjson
+import pyoxigraph as ox
 
 from . import errors, netguard, sandbox
-from .answers import encode_answer
+from .answers import Answer, AnswerSpec, encode_answer
 from .errors import PlanGraphError, StoreError
-from .store import EmbeddedStore
+from .store import EmbeddedStore, QueryResult, Term
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +65,113 @@ def decode_error(msg: tuple) -> PlanGraphError:
     exc = cls.__new__(cls)
     PlanGraphError.__init__(exc, message, title=title, status=status)
     return exc
+
+
+# --- the frames between the app and a worker ----------------------------------------
+
+_DIRECTIONS = {str(d): d for d in (ox.BaseDirection.LTR, ox.BaseDirection.RTL)}
+
+
+def encode_term(term: Term) -> list:
+    """A pyoxigraph term as JSON-ready ``[kind, …]`` (``decode_term`` reverses it exactly).
+
+    >>> encode_term(ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    ['l', '7', 'http://www.w3.org/2001/XMLSchema#integer', None, None]
+    >>> decode_term(encode_term(ox.Literal("計画", language="ja"))) == ox.Literal("計画", language="ja")
+    True
+    """
+    if isinstance(term, ox.NamedNode):
+        return ["i", term.value]
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ["l", term.value, None, term.language, str(term.direction) if term.direction else None]
+        return ["l", term.value, term.datatype.value, None, None]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    if isinstance(term, ox.Triple):
+        return ["t", encode_term(term.subject), encode_term(term.predicate), encode_term(term.object)]
+    raise TypeError(f"not an RDF term: {type(term).__name__}")
+
+
+def decode_term(item: list) -> Term:
+    """The term :func:`encode_term` encoded."""
+    kind = item[0]
+    if kind == "i":
+        return ox.NamedNode(item[1])
+    if kind == "l":
+        if item[4]:
+            return ox.Literal(item[1], language=item[3], direction=_DIRECTIONS[item[4]])
+        if item[3]:
+            return ox.Literal(item[1], language=item[3])
+        return ox.Literal(item[1], datatype=ox.NamedNode(item[2]))
+    if kind == "b":
+        return ox.BlankNode(item[1])
+    if kind == "t":
+        return ox.Triple(decode_term(item[1]), decode_term(item[2]), decode_term(item[3]))
+    raise ValueError(f"unknown term kind {kind!r}")
+
+
+def encode_job(sparql: str, kwargs: Mapping[str, Any], inspect: bool | sandbox.Analysis,
+               spec: AnswerSpec | None) -> bytes:
+    """One query for a worker: its text, ``Store.query`` arguments, the check to make, the answer to build.
+
+    ``inspect`` is True (parse and check the text), an :data:`~graph.sandbox.Analysis`
+    this app already got from a worker for the same text (only the dataset is
+    checked again), or False (no check: tests of the deeper layers only).
+
+    >>> decode_job(encode_job("ASK {}", {"max_rows": 5}, True, None))
+    ('ASK {}', {'substitutions': None, 'default_graph': None, 'named_graphs': None, 'max_rows': 5}, True, None)
+    """
+    subs = kwargs.get("substitutions")
+    return orjson.dumps([
+        sparql,
+        {k: encode_term(v) for k, v in subs.items()} if subs else None,
+        kwargs.get("default_graph") or None, kwargs.get("named_graphs") or None, kwargs.get("max_rows"),
+        inspect,
+        None if spec is None else [spec.format, spec.param, list(spec.accept), spec.neutralize_formulas],
+    ])
+
+
+def decode_job(frame: bytes) -> tuple[str, dict, bool | sandbox.Analysis, AnswerSpec | None]:
+    """``(sparql, store_query_kwargs, inspect, spec)`` from :func:`encode_job`'s frame."""
+    sparql, subs, default_graph, named_graphs, max_rows, inspect, spec = orjson.loads(frame)
+    kwargs = {"substitutions": {k: decode_term(v) for k, v in subs.items()} if subs else None,
+              "default_graph": default_graph, "named_graphs": named_graphs, "max_rows": max_rows}
+    if isinstance(inspect, list):  # JSON has no tuples: back to the Analysis shape
+        inspect = (inspect[0], tuple((bool(n), iri) for n, iri in inspect[1]))
+    return sparql, kwargs, inspect, (None if spec is None else AnswerSpec(spec[0], spec[1], tuple(spec[2]), spec[3]))
+
+
+def encode_reply(outcome: Answer | QueryResult | BaseException, analysis: sandbox.Analysis | None = None) -> bytes:
+    """A worker's reply: an encoded answer (its bytes unchanged), a result (pickled), or an error.
+
+    ``analysis`` is what the worker's parse derived, for the app to keep.
+
+    >>> from graph.store import AskResult
+    >>> decode_reply(encode_reply(AskResult(True), ("ask", ())))
+    ('ok', AskResult(value=True), ('ask', ()))
+    """
+    if isinstance(outcome, BaseException):
+        return orjson.dumps(list(_encode_error(outcome))) + b"\n"
+    if isinstance(outcome, Answer):
+        head = ["answer", analysis, outcome.format, outcome.media_type, outcome.kind, outcome.truncated]
+        return orjson.dumps(head) + b"\n" + outcome.body
+    return orjson.dumps(["result", analysis]) + b"\n" + pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_reply(frame: bytes) -> tuple:
+    """``("ok", Answer or QueryResult, analysis or None)``, or the error tuple that :func:`decode_error` reads."""
+    head, _, payload = frame.partition(b"\n")
+    msg = orjson.loads(head)
+    tag = msg[0]
+    if tag == "error":
+        return tuple(msg)
+    analysis = msg[1]
+    if analysis is not None:
+        analysis = (analysis[0], tuple((bool(n), iri) for n, iri in analysis[1]))
+    if tag == "answer":
+        return "ok", Answer(payload, msg[2], msg[3], msg[4], msg[5]), analysis
+    return "ok", pickle.loads(payload), analysis
 
 
 def _open_worker_store(source: tuple) -> EmbeddedStore:
@@ -139,21 +256,25 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple, m
     graphs = store.graphs
     while True:
         try:
-            job = conn.recv()
+            frame = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if job is None:
+        if not frame:
             return
-        sparql, kwargs, inspect, spec = job
+        analysis = None
         try:
-            if inspect:
-                kwargs = with_query_dataset(sandbox.inspect_query(sparql, graphs=graphs), kwargs)
+            sparql, kwargs, inspect, spec = decode_job(frame)
+            if inspect is True:
+                analysis = sandbox.analyse(sparql)
+                kwargs = with_query_dataset(sandbox.check_dataset(analysis, graphs=graphs), kwargs)
+            elif inspect:  # the app's copy of an earlier worker's analysis of this text
+                kwargs = with_query_dataset(sandbox.check_dataset(inspect, graphs=graphs), kwargs)
             result = store.query(sparql, **kwargs)
-            reply: tuple = ("ok", result if spec is None else encode_answer(result, spec))
+            reply = encode_reply(result if spec is None else encode_answer(result, spec), analysis)
         except BaseException as exc:  # noqa: BLE001 — everything goes back as an error shape
-            reply = _encode_error(exc)
+            reply = encode_reply(exc)
         try:
-            conn.send(reply)
+            conn.send_bytes(reply)
         except (OSError, ValueError):
             return
 

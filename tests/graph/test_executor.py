@@ -11,6 +11,7 @@ from graph.errors import QueryError, QueryForbidden, QuerySyntaxError, QueryTime
 from graph.executor import QueryExecutor
 from graph.settings import load_settings
 from graph.store import AskResult, EmbeddedStore, GraphResult, SelectResult
+from graph.workers import decode_reply, encode_job
 
 EX = "https://ex.org/"
 DATA = f"""<{EX}a> <{EX}label> "計画"@ja .
@@ -166,8 +167,9 @@ def test_workers_have_no_network_even_past_the_sandbox(store):
         ex.query("ASK {}")
         worker = ex._acquire(time.monotonic() + 10)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-        worker.conn.send((f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, False, None))  # no inspection
-        reply = worker.conn.recv()
+        job = encode_job(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {}, False, None)  # no inspection
+        worker.conn.send_bytes(job)
+        reply = decode_reply(worker.conn.recv_bytes())
         ex._release(worker)
         assert reply[0] == "error"
     finally:

@@ -83,13 +83,13 @@ def test_ordinary_updates_pass():
 def test_the_parse_is_cached_by_query_text_but_graphs_are_checked_every_time():
     """rdflib's parse is the endpoint's main cost: the same text is parsed once per process."""
     from graph.errors import QueryForbidden
-    from graph.sandbox import _analyse, inspect_query
+    from graph.sandbox import analyse, inspect_query
 
     text = "SELECT * FROM <https://ex.org/cached-g> WHERE { ?s ?p ?o }"
-    before = _analyse.cache_info()
+    before = analyse.cache_info()
     assert inspect_query(text, graphs=["https://ex.org/cached-g"]).from_graphs == ("https://ex.org/cached-g",)
     assert inspect_query(text, graphs=["https://ex.org/cached-g"]).kind == "select"
-    after = _analyse.cache_info()
+    after = analyse.cache_info()
     assert after.misses == before.misses + 1 and after.hits == before.hits + 1
     # the cached parse does not cache the dataset decision: a graph that is gone is refused
     with pytest.raises(QueryForbidden):
