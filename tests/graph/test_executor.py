@@ -177,3 +177,47 @@ def test_workers_have_no_network_even_past_the_sandbox(store):
         thread.join(5)
         listener.close()
     assert got == []
+
+
+def test_a_parse_is_remembered_for_workers_forked_later_but_the_graphs_are_checked_every_time():
+    """After a write every worker is new; the app tells it what the text's parse found (no second parse)."""
+    own = EmbeddedStore()
+    own.load_data(DATA, format="nt", graph=EX + "g")
+    ex = make(own)
+    text = f"SELECT ?s WHERE {{ GRAPH <{EX}g> {{ ?s <{EX}label> ?o }} }}"
+    from_g = f"SELECT ?s FROM <{EX}g> WHERE {{ ?s <{EX}label> ?o }}"
+    try:
+        assert [r[0].value for r in ex.query(text).rows] == [EX + "a"]
+        assert len(ex.query(from_g).rows) == 1
+        assert ex._analyses[text] == ("select", ()) and ex._analyses[from_g] == ("select", ((False, EX + "g"),))
+        with pytest.raises(QueryForbidden):  # a refusal is never remembered
+            ex.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        assert not any("SERVICE" in t for t in ex._analyses)
+        ex.update(f"DROP GRAPH <{EX}g>")  # retires every worker: the next ones are new forks
+        assert ex.query(text).rows == []
+        with pytest.raises(QueryForbidden, match=f"FROM <{EX}g>: not a graph of this store"):
+            ex.query(from_g)
+    finally:
+        ex.close()
+
+
+def test_a_new_worker_uses_the_remembered_parse_of_exactly_that_text(executor):
+    """Shown by planting a parse that names a FROM graph the text does not: the worker goes by the app's copy."""
+    text = "ASK { }  # planted"
+    executor._analyses[text] = ("ask", ((False, EX + "not-in-store"),))
+    with pytest.raises(QueryForbidden, match="not-in-store"):
+        executor.query(text)
+    assert executor.query("ASK {}  # not planted") == AskResult(True)  # another text is parsed afresh
+
+
+def test_the_remembered_parses_are_bounded(store, monkeypatch):
+    import graph.executor
+
+    monkeypatch.setattr(graph.executor, "ANALYSES_KEPT", 2)
+    ex = make(store)
+    try:
+        for n in range(3):
+            ex.query(f"ASK {{ ?s ?p {n} }}")
+        assert list(ex._analyses) == ["ASK { ?s ?p 1 }", "ASK { ?s ?p 2 }"]
+    finally:
+        ex.close()
