@@ -8,16 +8,19 @@ Virtuoso does, to be slow, to demand credentials, or to fail on the n-th write.
 from __future__ import annotations
 
 import base64
+import re
 import socket
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
 
 from graph.errors import AuthError, ParameterError, ParseError, QuerySyntaxError, QueryTimeout, StoreError
+from graph.queries import _term, list_queries
 from graph.remote import STAGING_PREFIX, RemoteStore
 from graph.remote_sparql import bind_values, can_page, inline_filter_literals, paged_select, query_form
 from graph.results import to_json
@@ -160,6 +163,51 @@ def test_bound_values_answer_like_pyoxigraph_substitutions(query):
     expected = store.query(query, substitutions={"m": m3})
     rewritten = bind_values(query, {"m": m3})
     assert _labels(store.query(rewritten)) == _labels(expected) == {"施策3"}
+
+
+_P = ox.NamedNode("urn:plan:1")
+
+
+def _groups_opened_by_values(text: str) -> list[str]:
+    """The first words after each VALUES block the rewrite added: which groups it opened."""
+    return [m.group(1) for m in re.finditer(r"VALUES \(\?plan\) \{ \(<urn:plan:1>\) \} (\S+ \S+)", text)]
+
+
+@pytest.mark.parametrize("query, opened", [
+    # a sub-SELECT that projects ?plan is bound inside too; the one inside OPTIONAL keeps standing alone
+    ("SELECT ?plan ?l WHERE { ?e <urn:of> ?plan OPTIONAL { SELECT ?plan ?l WHERE { ?plan <urn:l> ?l } } }",
+     ["?e <urn:of>", "?plan <urn:l>"]),
+    # MINUS / OPTIONAL groups whose own triple patterns use ?plan
+    ("SELECT ?e WHERE { ?e <urn:of> ?plan MINUS { ?e <urn:of> ?plan ; <urn:s> ?g } "
+     "OPTIONAL { ?plan <urn:l> ?l } }", ["?e <urn:of>", "?e <urn:of>", "?plan <urn:l>"]),
+    # left alone: LIMIT picks rows before the join; a computed ?plan; SELECT *; ?plan only in a FILTER;
+    # a group inside a sub-SELECT that does not project ?plan (there it is another variable)
+    ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT ?plan WHERE { ?plan <urn:l> ?l } LIMIT 1 } }",
+     ["?e <urn:of>"]),
+    ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT (?x AS ?plan) WHERE { ?x <urn:l> ?l } } }", ["?e <urn:of>"]),
+    ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT * WHERE { ?plan <urn:l> ?l } } }", ["?e <urn:of>"]),
+    ("SELECT ?e WHERE { ?e <urn:of> ?plan MINUS { ?e <urn:s> ?g FILTER(?g != ?plan) } }", ["?e <urn:of>"]),
+    ("SELECT ?e ?n WHERE { ?e <urn:of> ?plan { SELECT ?e (COUNT(*) AS ?n) WHERE { ?e <urn:k> ?k "
+     "OPTIONAL { ?k <urn:of> ?plan } } GROUP BY ?e } }", ["?e <urn:of>"]),
+])
+def test_values_also_open_the_inner_groups_that_share_the_variable(query, opened):
+    assert _groups_opened_by_values(bind_values(query, {"plan": _P})) == opened
+
+
+NAMED_WITH_PLAN = [q for q in list_queries() if any(p.name == "plan" for p in q.parameters)]
+
+
+@pytest.mark.parametrize("query", NAMED_WITH_PLAN, ids=[q.name for q in NAMED_WITH_PLAN])
+def test_named_queries_bound_by_values_answer_like_substitutions(saitama_store, query):
+    # A remote server gets the VALUES text; the embedded store binds with substitutions.
+    plan = ox.NamedNode(query.parameter("plan").example)
+    others = {p.name: _term(p, p.example) for p in query.parameters if p.name != "plan" and p.example}
+    subs = {"plan": plan, **others}
+    expected = saitama_store.query(query.text, substitutions=subs)
+    got = saitama_store.query(bind_values(query.text, subs))
+    assert Counter(map(tuple, map(lambda r: map(str, r), got.rows))) == \
+        Counter(map(tuple, map(lambda r: map(str, r), expected.rows)))
+    assert bind_values(query.text, subs).count("VALUES") >= 1
 
 
 def test_construct_template_is_skipped_and_short_form_refused():
