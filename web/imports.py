@@ -14,6 +14,7 @@ from graph.actionplan import COLUMNS, template_bytes
 from graph.spreadsheet import column_letter
 from graph.errors import InputError, ValidationError
 from graph.importer import import_action_plan
+from graph import scope
 from graph.queries import run_named
 
 from . import get_settings, get_store
@@ -57,9 +58,12 @@ def import_form():
 
 
 def _default_plan(plans: set[str]) -> str | None:
-    from .views import _choices, alignment_graph  # the cached alignment graph: plans with elements
-
-    return next((iri for iri, _ in _choices(alignment_graph(), "ja")["plan"] if iri in plans), None)
+    """The first plan with elements; none on a store of many municipalities, where that
+    question reads every plan of the country (:mod:`graph.scope`)."""
+    store = get_store()
+    if scope.is_national(store, get_settings().whole_network_max_municipalities):
+        return None
+    return next((iri for iri, _ in scope.plan_choices(store, "ja") if iri in plans), None)
 
 
 @bp.get("/import/template.<fmt>")

@@ -217,3 +217,18 @@ def test_a_write_shows_in_the_next_plan_view():
             pg:parentElement <{plan}/policy/1> .""", format="ttl", graph="https://w3id.org/plangraph/id/graph/test/new")
     assert new in _view_nodes(_html(c.get("/views", query_string={"plan": plan})))
     app.extensions["plangraph.executor"].close()
+
+
+def _import_plans(body: str) -> list[tuple[str, bool]]:
+    select = re.search(r'<select id="plan" name="plan"[^>]*>(.*?)</select>', body, re.S)
+    assert select, "no plan selector on the import form"
+    return [(v, bool(sel)) for v, sel in re.findall(r'<option value="([^"]*)"\s*(selected)?', select.group(1))]
+
+
+def test_import_form_on_a_national_store_does_not_build_the_whole_network(national, small, country,
+                                                                          no_whole_network):
+    offered = _import_plans(_html(national.get("/import")))
+    assert offered and not [v for v, chosen in offered if chosen]  # nothing preselected there
+    # a small store preselects a plan with elements, found by the plan-choice query
+    chosen = [v for v, sel in _import_plans(_html(small.get("/import"))) if sel]
+    assert len(chosen) == 1 and chosen[0] in set().union(*(_plans_of(country, m) for m in (M1, M2, M3)))
