@@ -10,7 +10,10 @@ latency of every named query, measured
   (c) on raw pyoxigraph: ``Store.query`` with the same substitutions, rows materialised;
   (d) on rdflib's own SPARQL engine, where it finishes within ``--rdflib-timeout`` per query;
 
-and prints a table with the ratios (a)/(c) and (d)/(c). ``--country`` adds the
+and prints a table with the ratios (a)/(c) and (d)/(c). Above each table a
+**floor** line gives the median latency of ``ASK {}`` through (a)'s path
+(``GET /sparql`` on the same connection): the fixed cost any query pays
+before it reads any data. ``--country`` adds the
 whole synthetic country (1,741 municipalities, about 6.8M triples) on an
 on-disk store: build time, then the time and memory until the library and
 the app answer after a restart, and the latency of the questions scoped to
@@ -19,6 +22,7 @@ alignment view at 100/1,000/5,000 nodes) as well.
 
     python3 benchmarks/bench.py                      # 10k, 100k, 1M
     python3 benchmarks/bench.py --sizes 10k --repeat 3 --no-rdflib
+    python3 benchmarks/bench.py --sizes 1M --no-rdflib --queries provenance,plans,reviews
     python3 benchmarks/bench.py --sizes 10k,100k,1M --country --views | tee bench.txt
 
 The named queries are called with parameters that exist in the synthetic
@@ -80,13 +84,15 @@ def child_lines(args: list[str], timeout: float | None = None) -> list[dict]:
 
 # --- (d) rdflib, with a per-query timeout --------------------------------------------
 
-def run_rdflib(file: Path, params: dict, repeat: int, timeout: float) -> tuple[dict, dict]:
+def run_rdflib(file: Path, params: dict, repeat: int, timeout: float,
+               only: set[str] | None = None) -> tuple[dict, dict]:
     """Per query: median ms or "timeout"; restarts the rdflib process after a timeout."""
     results: dict[str, object] = {}
     info: dict = {}
+    skip = set(per_query_params(params)) - only if only else set()
     while True:
         proc = subprocess.Popen(CHILD + ["rdflib", str(file), json.dumps(params), str(repeat),
-                                         ",".join(results)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                                         ",".join(skip | set(results))], stdout=subprocess.PIPE, text=True, cwd=ROOT)
         lines: list[dict] = []
         cond = threading.Condition()
 
@@ -203,15 +209,42 @@ def stop_app(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, 9)
 
 
+#: The floor: the cheapest query there is, through (a)'s path (HTTP, Flask, the worker round trip).
+FLOOR_QUERY = "ASK {}"
+#: Runs of the floor query (it takes about a millisecond; five runs would say little).
+FLOOR_REPEAT = 200
+
+
+def run_floor(conn: http.client.HTTPConnection) -> float:
+    """Median ms of ``ASK {}`` at ``/sparql`` on (a)'s connection: the fixed cost every query pays.
+
+    No data is read, so what remains is the request itself: client and
+    waitress, Flask, the query check, and the round trip to the query worker.
+    """
+    target = "/sparql?" + urllib.parse.urlencode({"query": FLOOR_QUERY})
+    headers = {"Accept": "application/sparql-results+json"}
+    times = []
+    for i in range(FLOOR_REPEAT + 5):  # the first few warm the worker and the connection
+        t = time.perf_counter()
+        conn.request("GET", target, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status != 200:
+            raise SystemExit(f"{FLOOR_QUERY} through /sparql answered HTTP {resp.status}")
+        if i >= 5:
+            times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
 def run_http(url: str, per_query: dict[str, dict], repeat: int) -> dict[str, float]:
     """Median ms per named query over one kept-alive HTTP connection, as a client library's session does.
 
     A new TCP connection per request (urllib) adds about 0.4 ms of the client's own work;
-    that is not the endpoint's cost.
+    that is not the endpoint's cost. The result's ``FLOOR_QUERY`` entry is :func:`run_floor`.
     """
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
-    out: dict[str, object] = {}
+    out: dict[str, object] = {FLOOR_QUERY: run_floor(conn)}
     for name, params in per_query.items():
         target = f"/queries/{name}.json?" + urllib.parse.urlencode(params)
 
@@ -254,10 +287,18 @@ def overhead(a, c) -> str:
     return "—" if isinstance(a, str) or a is None else f"{a - c:+.1f}"
 
 
-def per_query_params(params: dict) -> dict[str, dict]:
+def print_floor(http: dict) -> None:
+    """The floor line above a table: what any query pays through (a) before it reads any data."""
+    if FLOOR_QUERY in http:
+        print(f"floor: `{FLOOR_QUERY}` through (a) (GET /sparql on the same connection, "
+              f"median of {FLOOR_REPEAT}): {http[FLOOR_QUERY]:.2f} ms\n")
+
+
+def per_query_params(params: dict, only: set[str] | None = None) -> dict[str, dict]:
     from graph.queries import list_queries
 
-    return {q.name: {p.name: params[p.name] for p in q.parameters if p.name in params} for q in list_queries()}
+    return {q.name: {p.name: params[p.name] for p in q.parameters if p.name in params} for q in list_queries()
+            if not only or q.name in only}
 
 
 def bench_size(size: int, args, workdir: Path) -> dict:
@@ -267,7 +308,7 @@ def bench_size(size: int, args, workdir: Path) -> dict:
         t = time.perf_counter()
         triples = generate_file(file, municipalities=n, seed=args.seed)
         print(f"generated {file.name}: {triples:,} triples in {time.perf_counter() - t:.1f} s", flush=True)
-    lines = child_lines(["embedded", str(file), "-", str(args.repeat)])
+    lines = child_lines(["embedded", str(file), "-", str(args.repeat), ",".join(sorted(args.queries or ()))])
     loaded = next(x for x in lines if x["event"] == "loaded")
     params = next(x for x in lines if x["event"] == "params")["params"]
     emb = {x["name"]: x for x in lines if x["event"] == "query"}
@@ -279,19 +320,20 @@ def bench_size(size: int, args, workdir: Path) -> dict:
     if not args.no_http:
         proc, url, startup = start_app({"PLANGRAPH_DATA_PATHS": str(file)})
         try:
-            http = run_http(url, per_query_params(params), args.repeat)
+            http = run_http(url, per_query_params(params, args.queries), args.repeat)
             print(f"app (plangraph serve, in memory): ready in {startup:.1f} s, "
                   f"{memory_tree(proc.pid)}")
         finally:
             stop_app(proc)
     rd: dict = {}
     if not args.no_rdflib and loaded["triples"] <= args.rdflib_max:
-        rd, info = run_rdflib(file, params, args.rdflib_repeat, args.rdflib_timeout)
+        rd, info = run_rdflib(file, params, args.rdflib_repeat, args.rdflib_timeout, args.queries)
         print(f"rdflib Dataset: load {info.get('load_s', float('nan')):.1f} s, "
               f"peak RSS {info.get('rss_mb', float('nan')):,.0f} MB")
     elif not args.no_rdflib:
         print(f"rdflib: skipped above {args.rdflib_max:,} triples (--rdflib-max)")
     print("\nmedian latency in ms (rows = answer size)\n")
+    print_floor(http)
     head = ["query", "rows", "(a) http", "(b) store", "(c) raw", "(d) rdflib", "(a)/(c)", "(a)−(c) ms", "(d)/(c)"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
@@ -330,6 +372,7 @@ def bench_country(args, workdir: Path, params: dict | None) -> None:
         print(f"app after the scoped queries: {memory_tree(proc.pid)}\n")
     finally:
         stop_app(proc)
+    print_floor(http)
     print("| scoped query | rows | library ms | http ms |\n|---|---|---|---|")
     for x in (x for x in lines if x["event"] == "query"):
         print(f"| {x['name']} | {x['rows']:,} | {fmt_ms(x['store_ms'])} | {fmt_ms(http.get(x['name'], '—'))} |")
@@ -342,6 +385,8 @@ def main() -> None:
     ap.add_argument("--views", action="store_true", help="also run benchmarks/views_bench.py --no-browser")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per query (after one warm-up)")
+    ap.add_argument("--queries", type=lambda t: {n.strip() for n in t.split(",") if n.strip()}, default=None,
+                    help="only these named queries (comma-separated), e.g. the small ones while tuning")
     ap.add_argument("--no-http", action="store_true")
     ap.add_argument("--no-rdflib", action="store_true")
     ap.add_argument("--rdflib-max", type=parse_size, default=parse_size("1M"),

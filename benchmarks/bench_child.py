@@ -4,8 +4,9 @@ Each mode runs in its own process so that its load time and peak memory
 (``ru_maxrss``: the whole process, Rust allocations included — tracemalloc
 would see only Python's) are its own:
 
-    embedded FILE PARAMS REPEAT        load into memory; time every named query through
-                                       EmbeddedStore (b) and raw pyoxigraph (c)
+    embedded FILE PARAMS REPEAT [ONLY] load into memory; time every named query (or those
+                                       in ONLY, comma-separated) through EmbeddedStore (b)
+                                       and raw pyoxigraph (c)
     rdflib FILE PARAMS REPEAT SKIP     load into an rdflib Dataset; time each query (d),
                                        one JSON line per query (the parent enforces timeouts)
     build-disk FILE DIR                build an on-disk store (load_default, bulk loader)
@@ -108,14 +109,17 @@ def pick_params(store: EmbeddedStore) -> dict[str, str]:
             "municipality": municipality.value, "q": "施策1", "fiscal_year": "2023"}
 
 
-def mode_embedded(file: str, params_json: str, repeat: str) -> None:
+def mode_embedded(file: str, params_json: str, repeat: str, only: str = "") -> None:
     t = time.perf_counter()
     store = open_store(load_settings(environ={}, overrides={"data_paths": [file]}))
     emit(event="loaded", load_s=time.perf_counter() - t, triples=len(store), rss_mb=rss_mb())
     params = pick_params(store) if params_json == "-" else json.loads(params_json)
     emit(event="params", params=params)
     per_query = query_params(json.dumps(params))
+    wanted = set(filter(None, only.split(",")))
     for q in list_queries():
+        if wanted and q.name not in wanted:
+            continue
         b, n = median_ms(store_runner(store, q.name, per_query[q.name]), int(repeat))
         c, _ = median_ms(raw_runner(store.raw, q.name, per_query[q.name]), int(repeat))
         emit(event="query", name=q.name, rows=n, store_ms=b, raw_ms=c)
