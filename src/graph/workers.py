@@ -291,6 +291,7 @@ def _zygote_main(conn: Connection) -> None:
     tag, source, options = conn.recv()
     sandbox.warm_up()
     store = _zygote_store(source)
+    source = _without_dump(source)
     children: set[int] = set()
     conn.send(("ready", os.getpid()))
     while True:
@@ -304,8 +305,8 @@ def _zygote_main(conn: Connection) -> None:
         if msg is None or msg[0] == "exit":
             break
         if msg[0] == "reload":
-            source = msg[1]
-            store = _zygote_store(source)
+            store = _zygote_store(msg[1])
+            source, msg = _without_dump(msg[1]), None
             conn.send(("reloaded",))
         elif msg[0] == "spawn":
             parent_end, child_end = mp.Pipe(duplex=True)
@@ -341,6 +342,18 @@ def _zygote_store(source: tuple) -> EmbeddedStore | None:
         store.raw.load(source[1], format=ox.RdfFormat.N_QUADS)
         return store
     return None  # "path": each worker opens the folder itself, after the fork
+
+
+def _without_dump(source: tuple) -> tuple:
+    """The source without its N-Quads text once the store holds it.
+
+    Kept, the text (240 MB at a million triples) stayed in the zygote and in
+    every worker's memory map for nothing.
+
+    >>> _without_dump(("dump", "<a> <b> <c> .", "https://ex.org/"))
+    ('dump', None, 'https://ex.org/')
+    """
+    return (source[0], None, source[2]) if source[0] == "dump" else source
 
 
 def _reap(children: set[int]) -> None:
