@@ -67,9 +67,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
 
+import orjson
+
 from . import sandbox
 from .answers import Answer, AnswerSpec, encode_answer
-from .errors import QueryError, QueryTimeout, StoreError
+from .errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
 from .workers import decode_error, decode_reply, encode_job, with_query_dataset
@@ -203,7 +205,10 @@ class QueryExecutor:
         self._ensure_zygote()  # starting the processes is not the query's time
         deadline = time.monotonic() + timeout
         known = self._analyses.get(sparql)
-        frame = encode_job(sparql, kwargs, known or True, spec)
+        try:
+            frame = encode_job(sparql, kwargs, known or True, spec)
+        except orjson.JSONEncodeError:  # a lone surrogate (pickle carried it; no parser reads it)
+            raise QuerySyntaxError("the query or a parameter is not valid Unicode text") from None
         worker = self._acquire(deadline)
         try:
             worker.conn.send_bytes(frame)

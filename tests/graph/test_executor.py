@@ -221,3 +221,13 @@ def test_the_remembered_parses_are_bounded(store, monkeypatch):
         assert list(ex._analyses) == ["ASK { ?s ?p 1 }", "ASK { ?s ?p 2 }"]
     finally:
         ex.close()
+
+
+def test_text_that_is_not_unicode_is_a_syntax_error_not_a_crash(executor):
+    """A lone surrogate cannot go into the worker's frame (nor would a parser read it): a 400, not a 500.
+
+    (pyoxigraph refuses such a string in a term already, so only the query text can carry one.)
+    """
+    with pytest.raises(QuerySyntaxError, match="not valid Unicode"):
+        executor.query("ASK { ?s ?p '\ud800' }")
+    assert executor.query("ASK {}") == AskResult(True)
