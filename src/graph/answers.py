@@ -57,16 +57,13 @@ class Answer:
     truncated: bool
 
 
-def _plain(term: Any) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return term.value
-
-
 def rows_document(result: QueryResult) -> dict:
-    """Datasette-style JSON: columns and rows as objects of plain values (IRIs and literals as text)."""
+    """Datasette-style JSON: columns and rows as objects of plain values (IRIs and literals as text).
+
+    A blank node is ``_:`` and its label, an unbound variable ``None``. The
+    cells are written inline, not through a helper per cell: a function call
+    per cell was a quarter of the time of building this document.
+    """
     if isinstance(result, AskResult):
         return {"ok": True, "boolean": result.value}
     if isinstance(result, SelectResult):
@@ -74,7 +71,10 @@ def rows_document(result: QueryResult) -> dict:
     else:
         cols = ["subject", "predicate", "object"]
         rows = [(t.subject, t.predicate, t.object) for t in result.triples]
-    return {"ok": True, "columns": cols, "rows": [dict(zip(cols, map(_plain, r))) for r in rows],
+    blank = ox.BlankNode
+    return {"ok": True, "columns": cols,
+            "rows": [{c: None if t is None else "_:" + t.value if isinstance(t, blank) else t.value
+                      for c, t in zip(cols, r)} for r in rows],
             "truncated": bool(result.truncated)}
 
 
