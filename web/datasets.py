@@ -17,7 +17,7 @@ import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics, describe_dataset
+from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics_soon, describe_dataset
 from graph.export import EXPORT_FORMATS, export_bytes, published_context
 from graph.labels import fetch_labels
 from graph.results import RESULT_FORMATS, serialize_result
@@ -56,10 +56,11 @@ def dataset():
     if best in RDF_MEDIA:
         return _rdf(RDF_MEDIA[best])
     store = get_store()
-    stats = dataset_statistics(store)
+    stats = dataset_statistics_soon(store)  # None on a big store until counted: the page says so
     lang = current_lang()
-    book = fetch_labels(store, list(stats.classes))
-    classes = sorted(((book.display(c, lang), c, n) for c, n in stats.classes.items()), key=lambda x: -x[2])
+    counts = stats.classes if stats else {}
+    book = fetch_labels(store, list(counts))
+    classes = sorted(((book.display(c, lang), c, n) for c, n in counts.items()), key=lambda x: -x[2])
     downloads = [(f, url_for("datasets.download", ext=f.extension)) for f in EXPORT_FORMATS.values()]
     description_links = [(ext.lstrip("."), url_for("datasets.dataset_rdf", ext=ext.lstrip(".")))
                          for ext in RDF_EXTENSIONS]

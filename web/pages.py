@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, with_fields
-from graph.dataset import triple_count
+from graph.dataset import triple_count_soon
 from graph.errors import PlanGraphError
 from graph.labels import fetch_labels
 from graph.queries import NamedQuery, bind, get_query, list_queries
@@ -183,7 +183,7 @@ def home():
     store = get_store()
     plan_iri = get_settings().base_iri + "lg/111007/plan/digital-2021"
     return render_template("home.html", queries=list_queries(), plan_iri=plan_iri,
-                           triples=triple_count(store), graphs=len(store.graphs()))
+                           triples=triple_count_soon(store), graphs=len(store.graphs()))
 
 
 @bp.get("/query")

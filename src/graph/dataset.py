@@ -28,7 +28,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from .export import EXPORT_FORMATS
-from .memo import memo
+from .memo import memo, memo_soon
 from .queries import get_query
 from .settings import DEFAULT_BASE_IRI
 from .store import Store
@@ -75,8 +75,25 @@ def triple_count(store: Store) -> int:
 
     Counted once per version of the store (:mod:`graph.memo`): 18 s on the whole country,
     and the home page shows it."""
-    return memo(store, "dataset.triple_count",
-                lambda s: _int(s.query(get_query("_dataset-triples").text).rows[0][0]))
+    return memo(store, "dataset.triple_count", _triples)
+
+
+def _triples(store: Store) -> int:
+    return _int(store.query(get_query("_dataset-triples").text).rows[0][0])
+
+
+#: How long a page waits for a whole-store count before it shows "counting" instead (seconds).
+PAGE_WAIT_S = 1.0
+
+
+def triple_count_soon(store: Store) -> int | None:
+    """:func:`triple_count` if it is known within :data:`PAGE_WAIT_S`, else None (still being counted)."""
+    return memo_soon(store, "dataset.triple_count", _triples, wait_s=PAGE_WAIT_S)
+
+
+def dataset_statistics_soon(store: Store) -> DatasetStatistics | None:
+    """:func:`dataset_statistics` if known within :data:`PAGE_WAIT_S`, else None (still being counted)."""
+    return memo_soon(store, "dataset.statistics", _count, wait_s=PAGE_WAIT_S)
 
 
 def dataset_statistics(store: Store) -> DatasetStatistics:
@@ -88,13 +105,13 @@ def dataset_statistics(store: Store) -> DatasetStatistics:
 
 
 def _count(store: Store) -> DatasetStatistics:
-    total, per_graph, per_class, terms = (store.query(get_query(f"_dataset-{name}").text)
-                                          for name in ("triples", "graphs", "classes", "terms"))
+    per_graph, per_class, terms = (store.query(get_query(f"_dataset-{name}").text)
+                                   for name in ("graphs", "classes", "terms"))
     used = {row[0].value for row in terms.rows if isinstance(row[0], ox.NamedNode)}
     vocabularies = sorted({(ONTOLOGY_IRI if ns == PG_NS else ns)
                            for ns in PREFIXES.values() if any(t.startswith(ns) for t in used)})
     return DatasetStatistics(
-        triples=_int(total.rows[0][0]),
+        triples=triple_count(store),  # remembered on its own: the home page shows it
         graphs={r[0].value: _int(r[1]) for r in per_graph.rows if isinstance(r[0], ox.NamedNode)},
         classes={r[0].value: _int(r[1]) for r in per_class.rows if isinstance(r[0], ox.NamedNode)},
         vocabularies=vocabularies,

@@ -21,6 +21,7 @@ answer is recomputed after :data:`REMOTE_MAX_AGE_S` as well.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -100,3 +101,53 @@ def memo_bounded(store: Store, key: str, arg: Hashable, compute: Callable[[Store
         value = compute(store, arg)
         slot[1] = (version, now, value)
         return value
+
+
+#: (store id, key) → the thread computing that answer in the background, while it runs.
+_SOON: dict[tuple[int, str], threading.Thread] = {}
+
+
+def memo_soon(store: Store, key: str, compute: Callable[[Store], T], *, wait_s: float) -> T | None:
+    """:func:`memo`'s answer if it is ready within ``wait_s`` seconds, else None; it goes on
+    being computed in the background, and a later call gets it.
+
+    Why: on the whole country the home page's triple count takes 18 s and the
+    dataset page's statistics 30 s. A page that shows such a number should not
+    keep a planner waiting for it: it says "counting" and shows the number on
+    the next visit. A small store answers within ``wait_s`` and never notices.
+
+    >>> from graph.store import EmbeddedStore
+    >>> import time
+    >>> s = EmbeddedStore()
+    >>> slow = lambda store: time.sleep(0.3) or 42
+    >>> memo_soon(s, "slow", slow, wait_s=0.01) is None
+    True
+    >>> memo_soon(s, "slow", slow, wait_s=5)
+    42
+    """
+    version = store.version
+    slot = _MEMO.get(store, {}).get(key)
+    if slot is not None and slot[1] is not None and slot[1][0] == version and isinstance(store, EmbeddedStore):
+        return slot[1][2]  # the common case, without a thread
+    with _LOCK:
+        thread = _SOON.get((id(store), key))
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(target=_compute_soon, args=(store, key, compute), daemon=True,
+                                      name=f"plangraph-memo-{key}")
+            _SOON[(id(store), key)] = thread
+            thread.start()
+    thread.join(wait_s)
+    if thread.is_alive():
+        return None
+    slot = _MEMO.get(store, {}).get(key)
+    return slot[1][2] if slot is not None and slot[1] is not None else None
+
+
+def _compute_soon(store: Store, key: str, compute: Callable[[Store], Any]) -> None:
+    try:
+        memo(store, key, compute)
+    except Exception:  # noqa: BLE001 -- a failed count is asked again by the next page; the page says "counting"
+        logging.getLogger(__name__).exception("computing %s in the background failed", key)
+    finally:
+        with _LOCK:
+            _SOON.pop((id(store), key), None)
