@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import PlanGraphError
+from graph.errors import NotReady, PlanGraphError
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ def error_response(error: PlanGraphError, *, message_ja: str | None = None) -> R
         resp = Response(_page(error, message_ja), status=error.status, mimetype="text/html")
     if error.status == 401:
         resp.headers["WWW-Authenticate"] = 'Bearer realm="PlanGraph"'
+    if isinstance(error, NotReady):
+        resp.headers["Retry-After"] = str(error.retry_after_s)
     return resp
 
 

@@ -73,6 +73,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search.title": {"ja": "検索", "en": "Search"},
     "search.results": {"ja": "「{q}」の検索結果: {n} 件", "en": "{n} result(s) for “{q}”"},
     "search.none": {"ja": "該当するものはありません。", "en": "Nothing matched."},
+    "search.building": {"ja": "検索用の索引を作成しています（全国規模のデータでは 1 分ほどかかります）。しばらくしてから再読み込みしてください。",
+                        "en": "The search index is being built (about a minute for a national store). Reload the page shortly."},
     "search.hint": {"ja": "全角・半角、カタカナ・ひらがな、大文字・小文字を区別せずにラベルを検索します。",
                     "en": "Searches labels ignoring full/half width, katakana/hiragana and case."},
     "search.matched": {"ja": "一致したラベル", "en": "matched label"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from graph.errors import NotReady
 from graph.search import search
 
 from . import get_store
@@ -19,17 +20,24 @@ bp = Blueprint("search", __name__)
 MAX_QUERY = 200
 #: Most hits shown; the page says when there may be more.
 MAX_HITS = 50
+#: How long a search waits for the index of a big store before it answers "being built" (seconds).
+INDEX_WAIT_S = 3.0
 
 
 def _hits():
     q = request.args.get("q", "").strip()[:MAX_QUERY]
-    return q, (search(get_store(), q, current_lang(), limit=MAX_HITS) if q else [])
+    return q, (search(get_store(), q, current_lang(), limit=MAX_HITS, wait_s=INDEX_WAIT_S) if q else [])
 
 
 @bp.get("/search")
 def search_page():
-    """The search page: the box, and the resources whose labels match."""
-    q, hits = _hits()
+    """The search page: the box, and the resources whose labels match (or a notice while
+    a big store's index is being built: 503 with Retry-After, the box still there)."""
+    try:
+        q, hits = _hits()
+    except NotReady as exc:
+        body = render_template("search.html", q=request.args.get("q", "")[:MAX_QUERY], hits=[], building=True)
+        return body, 503, {"Retry-After": str(exc.retry_after_s)}
     return render_template("search.html", q=q, hits=hits, capped=len(hits) >= MAX_HITS)
 
 

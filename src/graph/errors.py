@@ -131,6 +131,15 @@ class AuthError(PlanGraphError):
     title = "Unauthorized"
 
 
+class NotReady(PlanGraphError):
+    """An answer that is still being prepared in the background (a big store's search index)."""
+
+    status = 503
+    title = "Not ready yet"
+    #: Seconds after which the client may ask again (the ``Retry-After`` header).
+    retry_after_s = 30
+
+
 class StoreError(PlanGraphError):
     status = 502
     title = "Store error"

@@ -8,8 +8,8 @@ katakana → hiragana, case-folded, spaces squeezed), and the index compares
 keys, so any spelling finds the others.
 
 The index is built once per store from every ``skos:prefLabel``,
-``skos:altLabel``, ``rdfs:label`` and ``dcterms:title`` (one query,
-``queries/_search_labels.rq``) and again after a write to the store
+``skos:altLabel``, ``rdfs:label`` and ``dcterms:title`` (read with
+:meth:`graph.store.Store.pairs`) and again after a write to the store
 (its version changes; :mod:`graph.memo`).
 
 >>> normalize("ＩＣＴ人材") == normalize("ict人材")
@@ -20,15 +20,20 @@ True
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Iterator
 
 import pyoxigraph as ox
 
-from .labels import LANGUAGES, fetch_labels, internal_query, pick_label, short_iri
-from .memo import memo
+from .labels import LANGUAGES, fetch_labels, internal_query, short_iri
+from .errors import NotReady
+from .memo import memo, memo_soon
 from .store import Store
-from .vocab import OWL, PG_NS, RDFS
+from .vocab import DCTERMS, OWL, PG_NS, RDFS, SKOS
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ … ヶ; hiragana is 0x60 lower
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(_KATAKANA_START, _KATAKANA_END + 1)}
@@ -88,78 +93,177 @@ class Hit:
     score: int
 
 
-@dataclass
-class _Entry:
-    iri: str
-    text: str
-    lang: str
-    key: str
-    type: str | None
+#: The label properties the index reads.
+INDEXED = (SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label", DCTERMS + "title")
+#: Candidates ranked by their matched label before the shown labels are read (per hit shown).
+_PRESELECT = 4
 
 
 class LabelIndex:
-    """Normalised labels of one store, searched in memory."""
+    """Normalised labels of one store, searched in memory.
+
+    Why this shape: the whole country has 1.75M labels of 880k resources. One
+    Python object per label took 5 GB and 135 s to build, and each search
+    walked them one by one (2–4 s). Here every key is one slice of a single
+    string (``\\x00`` between keys), found with ``str.find`` in C; the
+    original labels are a second string, and the resources a third; the rest
+    are arrays of offsets. Display labels and types are read from the store
+    for the hits shown only.
+    """
 
     def __init__(self, store: Store):
-        rows = store.query(internal_query("search_labels")).rows
-        entries: dict[tuple[str, str, str], _Entry] = {}
-        self.labels: dict[str, list[tuple[str, str]]] = {}
-        for s, label, typ in rows:
-            if not isinstance(label, ox.Literal):
-                continue
-            lang = label.language or ""
-            key = (s.value, label.value, lang)
-            type_iri = typ.value if isinstance(typ, ox.NamedNode) else None
-            entry = entries.get(key)
-            if entry is None:
-                entries[key] = _Entry(s.value, label.value, lang, normalize(label.value), type_iri)
-                self.labels.setdefault(s.value, []).append((label.value, lang))
-            elif _type_rank(type_iri) < _type_rank(entry.type):
-                entry.type = type_iri
-        self.entries = list(entries.values())
-        types = {e.type for e in self.entries if e.type}
-        self.type_labels = fetch_labels(store, types) if types else None
+        keys, texts, iris = _Joiner(), _Joiner(), _Joiner()
+        self._subject, self._lang = array("L"), array("B")
+        self._langs: list[str] = ["", "ja", "en"]
+        lang_codes = {lang: i for i, lang in enumerate(self._langs)}
+        ids: dict[str, int] = {}
+        seen: set[int] = set()
+        for prop in INDEXED:
+            for s, label in store.pairs(prop):
+                if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
+                    continue
+                lang = label.language or ""
+                sid = ids.get(s.value)
+                if sid is None:
+                    sid = ids[s.value] = len(ids)
+                    iris.add(s.value)
+                mark = hash((sid, label.value, lang))
+                if mark in seen:  # the same label in two graphs (assertion graphs) or two properties
+                    continue
+                seen.add(mark)
+                if lang not in lang_codes:
+                    lang_codes[lang] = len(self._langs)
+                    self._langs.append(lang)
+                keys.add(normalize(label.value))
+                texts.add(label.value)
+                self._subject.append(sid)
+                self._lang.append(lang_codes[lang])
+        self._keys, self._key_starts = keys.done()
+        self._texts, self._text_starts = texts.done()
+        self._iris, self._iri_starts = iris.done()
 
-    def search(self, query: str, lang: str = "ja", *, limit: int = 50) -> list[Hit]:
+    def __len__(self) -> int:
+        return len(self._subject)
+
+    def _iri(self, sid: int) -> str:
+        return self._iris[self._iri_starts[sid]:self._iri_starts[sid + 1] - 1]
+
+    def _matches(self, words: list[str]) -> Iterator[int]:
+        """The entries whose key contains every word, each once: found by the longest word."""
+        keys, starts = self._keys, self._key_starts
+        anchor = max(words, key=len)
+        others = [w for w in words if w is not anchor]
+        latin = _is_word_char(anchor[0])
+        pos = keys.find(anchor)
+        while pos != -1:
+            i = bisect_right(starts, pos) - 1
+            begin, end = starts[i], starts[i + 1] - 1
+            if pos + len(anchor) <= end and not (latin and pos > begin and _is_word_char(keys[pos - 1])) \
+                    and all(_contains(keys[begin:end], w) for w in others):
+                yield i
+                pos = keys.find(anchor, end + 1)
+            else:
+                pos = keys.find(anchor, pos + 1)
+
+    def search(self, store: Store, query: str, lang: str = "ja", *, limit: int = 50) -> list[Hit]:
         """Resources whose label contains every word of ``query`` (folded), best first.
 
         Ranking: whole label equal to the query, then label starting with it,
         then containing it; a label in the chosen language beats another
-        language; shorter labels first. One hit per resource.
+        language; shorter labels first. One hit per resource, with the label
+        that matched best. Ties are broken by the matched label, then (among
+        the hits read from the store) by the label shown.
         """
-        words = normalize(query).split()
+        words = normalize(query.replace("\x00", " ")).split()
         if not words:
             return []
         phrase = " ".join(words)
-        best: dict[str, tuple[int, _Entry]] = {}
-        for e in self.entries:
-            if not all(_contains(e.key, w) for w in words):
-                continue
-            score = 300 if e.key == phrase else 200 if e.key.startswith(phrase) else 100
-            if e.lang == lang:
+        keys, starts, texts, tstarts = self._keys, self._key_starts, self._texts, self._text_starts
+        best: dict[int, tuple[int, int]] = {}  # resource → (score, entry)
+        for i in self._matches(words):
+            key = keys[starts[i]:starts[i + 1] - 1]
+            score = 300 if key == phrase else 200 if key.startswith(phrase) else 100
+            if self._langs[self._lang[i]] == lang:
                 score += 10
-            score -= min(len(e.key), 99) // 10
-            if e.iri not in best or score > best[e.iri][0]:
-                best[e.iri] = (score, e)
+            score -= min(len(key), 99) // 10
+            sid = self._subject[i]
+            if sid not in best or score > best[sid][0]:
+                best[sid] = (score, i)
+
+        def text(i: int) -> str:
+            return texts[tstarts[i]:tstarts[i + 1] - 1]
+
+        chosen = heapq.nsmallest(limit * _PRESELECT, best.items(),
+                                 key=lambda kv: (-kv[1][0], text(kv[1][1]), self._iri(kv[0])))
+        iris = [self._iri(sid) for sid, _ in chosen]
+        book = fetch_labels(store, iris)
+        types = _types(store, iris)
+        type_book = fetch_labels(store, set(types.values())) if types else None
         hits = []
-        for iri, (score, e) in best.items():
-            label = pick_label(self.labels.get(iri, []), lang) or short_iri(iri)
-            tlabel = self.type_labels.display(e.type, lang) if (e.type and self.type_labels) else None
-            hits.append(Hit(iri, label, e.text, e.type, tlabel, score))
+        for iri, (sid, (score, i)) in zip(iris, chosen):
+            typ = types.get(iri)
+            hits.append(Hit(iri, book.label(iri, lang) or text(i) or short_iri(iri), text(i), typ,
+                            type_book.display(typ, lang) if typ and type_book else None, score))
         hits.sort(key=lambda h: (-h.score, h.label, h.iri))
         return hits[:limit]
 
 
-def label_index(store: Store) -> LabelIndex:
+class _Joiner:
+    """Strings joined into one, with where each starts (a sentinel start at the end)."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._chunks: list[str] = []
+        self._starts = array("Q", [0])
+
+    def add(self, text: str) -> None:
+        text = text.replace("\x00", " ")  # the separator cannot occur inside a text
+        self._parts.append(text)
+        self._starts.append(self._starts[-1] + len(text) + 1)
+        if len(self._parts) >= 10_000:  # join as we go: 10,000 small strings cost more than one
+            self._chunks.append("\x00".join(self._parts) + "\x00")
+            self._parts = []
+
+    def done(self) -> tuple[str, array]:
+        self._chunks.append("".join(p + "\x00" for p in self._parts))
+        return "".join(self._chunks), self._starts
+
+
+def _types(store: Store, iris: list[str]) -> dict[str, str]:
+    """The type shown for each IRI: PlanGraph's own classes before generic ones."""
+    found: dict[str, str] = {}
+    template = internal_query("search_types")
+    for start in range(0, len(iris), 400):
+        values = " ".join(f"<{i}>" for i in iris[start:start + 400])
+        for s, typ in store.query(template.replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}", 1)).rows:
+            if isinstance(typ, ox.NamedNode):
+                old = found.get(s.value)
+                if old is None or (_type_rank(typ.value), typ.value) < (_type_rank(old), old):
+                    found[s.value] = typ.value
+    return found
+
+
+def label_index(store: Store, *, wait_s: float | None = None) -> LabelIndex:
     """The store's label index, built on first use and again after a write (:mod:`graph.memo`).
 
-    It used to compare ``len(store)`` on every search: 1.4 s a request on the whole country.
+    With ``wait_s``, :class:`~graph.errors.NotReady` if it is still being built after that many
+    seconds (the build goes on in the background): on the whole country it takes about a
+    minute, and a planner should see a page that says so rather than a page that hangs.
     """
-    return memo(store, "search.label_index", LabelIndex)  # a second search waits for the build
+    if wait_s is None:
+        return memo(store, "search.label_index", LabelIndex)  # a second search waits for the build
+    index = memo_soon(store, "search.label_index", LabelIndex, wait_s=wait_s)
+    if index is None:
+        raise NotReady("the search index is being built (about a minute for a national store); "
+                       "ask again shortly")
+    return index
 
 
-def search(store: Store, query: str, lang: str = LANGUAGES[0], *, limit: int = 50) -> list[Hit]:
+def search(store: Store, query: str, lang: str = LANGUAGES[0], *, limit: int = 50,
+           wait_s: float | None = None) -> list[Hit]:
     """Search ``store``'s labels for ``query`` with width, kana and case folding.
+
+    ``wait_s``: see :func:`label_index`.
 
     >>> from graph.store import EmbeddedStore
     >>> s = EmbeddedStore()
@@ -168,4 +272,4 @@ def search(store: Store, query: str, lang: str = LANGUAGES[0], *, limit: int = 5
     >>> [h.label for h in search(s, "ぎょうせい")]
     ['ギョウセイ']
     """
-    return label_index(store).search(query, lang, limit=limit)
+    return label_index(store, wait_s=wait_s).search(store, query, lang, limit=limit)

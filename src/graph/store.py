@@ -187,6 +187,14 @@ class Store:
     def __len__(self) -> int:
         raise NotImplementedError
 
+    def pairs(self, predicate: str) -> Iterator[tuple[Term, Term]]:
+        """Every (subject, object) stated with ``predicate``, in any graph (repeats possible).
+
+        For whole-store indexes (:mod:`graph.search`): the embedded store streams
+        them from its index, so 1.75M labels never sit in memory as one result.
+        """
+        return iter(self.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}").rows)
+
     def close(self) -> None:
         pass
 
@@ -336,6 +344,9 @@ class EmbeddedStore(Store):
 
     def __len__(self):
         return len(self._store)
+
+    def pairs(self, predicate):
+        return ((q.subject, q.object) for q in self._store.quads_for_pattern(None, ox.NamedNode(predicate), None))
 
     def is_empty(self) -> bool:
         """True when the store holds no quad: looks at one quad, where ``len`` counts them all

@@ -78,3 +78,64 @@ def test_plangraph_type_is_preferred_for_display(store):
                     graph="https://ex.org/g")
     hit = search(store, "テレワーク")[0]
     assert hit.iri == theme and hit.type == "https://w3id.org/plangraph/ontology#BackgroundTheme"
+
+
+# --- the compact index (one string of keys; national stores) ------------------------
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _store(nt: str) -> EmbeddedStore:
+    s = EmbeddedStore()
+    s.load_data(nt, format="nq")
+    return s
+
+
+def test_a_word_never_matches_across_two_labels():
+    # keys sit side by side in one string: "ab" then "cd" must not make "bc"
+    s = _store(f'<https://ex.org/a> <{LABEL}> "ab" <https://ex.org/g> .\n'
+               f'<https://ex.org/c> <{LABEL}> "cd" <https://ex.org/g> .\n'
+               f'<https://ex.org/e> <{LABEL}> "x\\u0000y" <https://ex.org/g> .\n')
+    assert iris(search(s, "bc")) == [] and iris(search(s, "ab")) == ["https://ex.org/a"]
+    assert iris(search(s, "cd")) == ["https://ex.org/c"]
+    assert iris(search(s, "x y")) == ["https://ex.org/e"]  # a NUL inside a label is a space
+
+
+def test_latin_word_at_the_start_of_a_label_and_not_inside_a_word():
+    s = _store(f'<https://ex.org/a> <{LABEL}> "conflict" <https://ex.org/g> .\n'
+               f'<https://ex.org/b> <{LABEL}> "ict人材" <https://ex.org/g> .\n')
+    assert iris(search(s, "ict")) == ["https://ex.org/b"]
+
+
+def test_a_label_stated_in_two_graphs_is_indexed_once_and_other_stores_read_the_same_pairs():
+    from graph.search import LabelIndex
+
+    nq = (f'<https://ex.org/a> <{LABEL}> "施策"@ja <https://ex.org/g1> .\n'
+          f'<https://ex.org/a> <{LABEL}> "施策"@ja <https://ex.org/g2> .\n'
+          f'<https://ex.org/a> <http://www.w3.org/2004/02/skos/core#altLabel> "施策"@en <https://ex.org/g2> .\n'
+          f'_:b <{LABEL}> "施策の空白ノード"@ja <https://ex.org/g2> .\n')
+    s = _store(nq)
+    index = LabelIndex(s)
+    assert len(index) == 2  # ja and en; the repeat in g2 once; a blank node is not a resource to link
+    hits = search(s, "施策")
+    assert [(h.iri, h.label, h.matched) for h in hits] == [("https://ex.org/a", "施策", "施策")]
+    # the generic Store.pairs (a SPARQL SELECT, what a RemoteStore runs) gives what the embedded index reads
+    from graph.store import Store
+    generic = sorted((str(a), str(b)) for a, b in Store.pairs(s, LABEL))
+    assert generic == sorted((str(a), str(b)) for a, b in s.pairs(LABEL))
+
+
+def test_a_big_stores_index_is_not_waited_for(monkeypatch):
+    import threading
+
+    import graph.search as gs
+    from graph.errors import NotReady
+
+    release, build = threading.Event(), gs.LabelIndex
+    monkeypatch.setattr(gs, "LabelIndex", lambda store: release.wait(10) and build(store))
+    s = _store(f'<https://ex.org/a> <{LABEL}> "施策" <https://ex.org/g> .\n')
+    with pytest.raises(NotReady) as caught:
+        search(s, "施策", wait_s=0.05)
+    assert caught.value.status == 503
+    release.set()
+    assert iris(search(s, "施策", wait_s=5)) == ["https://ex.org/a"]

@@ -74,3 +74,32 @@ def test_many_hits_are_capped_with_a_notice():
     c = create_app({"TESTING": True}, store=store).test_client()
     body = c.get("/search?q=施策").get_data(as_text=True)
     assert "上位 50 件を表示しています" in body and body.count('class="iri external"') == 50
+
+
+def test_while_a_big_stores_index_is_built_the_page_says_so(monkeypatch):
+    import threading
+
+    import graph.search as gs
+    import web.search as ws
+
+    release, build = threading.Event(), gs.LabelIndex
+    monkeypatch.setattr(gs, "LabelIndex", lambda store: release.wait(10) and build(store))
+    monkeypatch.setattr(ws, "INDEX_WAIT_S", 0.05)
+    store = EmbeddedStore()
+    store.load_data('<https://ex.org/r> <http://www.w3.org/2000/01/rdf-schema#label> "施策"@ja .', format="nt",
+                    graph="https://ex.org/g")
+    c = create_app({"TESTING": True}, store=store).test_client()
+    page = c.get("/search?q=施策")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    body = page.get_data(as_text=True)
+    assert 'id="index-building"' in body and 'value="施策"' in body  # the box keeps the words
+    api = c.get("/search.json?q=施策")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()["ok"] is False and "being built" in api.get_json()["error"]
+    release.set()
+    for _ in range(100):
+        page = c.get("/search?q=施策")
+        if page.status_code == 200:
+            break
+        threading.Event().wait(0.05)
+    assert page.status_code == 200 and "https://ex.org/r" in page.get_data(as_text=True)
