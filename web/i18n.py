@@ -189,6 +189,7 @@ ERROR_TITLES_JA: dict[str, str] = {
     "Not found": "見つかりません",
     "Unauthorized": "認証が必要です",
     "Store error": "ストアのエラー",
+    "Not ready yet": "準備中です",
     "Query too long": "クエリが長すぎます",
     "Query stopped": "クエリを止めました",
     "Not acceptable": "この形式では返せません",
