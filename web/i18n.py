@@ -30,6 +30,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "en": "Import a filled-in template (Excel or CSV) of measures, projects and indicators into the plan's "
                           "graph. Every row is checked; on any problem nothing is written and the row and column are shown."},
     "import.template": {"ja": "テンプレート", "en": "Template"},
+    "import.municipality": {"ja": "自治体", "en": "Municipality"},
+    "import.choose_municipality": {"ja": "（自治体を選ぶ）", "en": "(choose a municipality)"},
+    "import.show_plans": {"ja": "計画を表示", "en": "Show its plans"},
+    "import.municipality_first": {"ja": "全国規模のデータでは、まず自治体を選ぶと、その自治体の計画を選べます。",
+                                  "en": "On a national store, choose the municipality first; its plans are then listed."},
     "import.problems": {"ja": "取り込めませんでした（何も書き込んでいません）", "en": "Not imported (nothing was written)"},
     "import.disabled": {"ja": "このサーバーでは取込が無効です（更新トークンが設定されていません）。",
                         "en": "Imports are disabled on this server (no update token is configured)."},

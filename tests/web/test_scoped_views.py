@@ -227,8 +227,23 @@ def _import_plans(body: str) -> list[tuple[str, bool]]:
 
 def test_import_form_on_a_national_store_does_not_build_the_whole_network(national, small, country,
                                                                           no_whole_network):
-    offered = _import_plans(_html(national.get("/import")))
-    assert offered and not [v for v, chosen in offered if chosen]  # nothing preselected there
-    # a small store preselects a plan with elements, found by the plan-choice query
+    # a national store: the municipality first, no plan list of the whole country
+    body = _html(national.get("/import"))
+    assert _options(body, "municipality") and _import_plans(body) == []
+    # then that municipality's plans only, the ones an action plan can be imported into
+    body = _html(national.get("/import", query_string={"municipality": M2}))
+    offered = {v for v, _ in _import_plans(body)}
+    from graph.queries import run_named
+    kinds = {"ComprehensivePlan", "ImplementationPlan", "Strategy", "SectorPlan"}
+    expected = {d["plan"].value for d in run_named(country, "municipality-plans", {"municipality": M2}).dicts()
+                if d["kind"].value.rsplit("#", 1)[-1] in kinds}
+    assert offered == expected and expected
+    assert f'<input type="hidden" name="municipality" value="{M2}">' in body
+    # a plan alone preselects its municipality and itself
+    plan = sorted(expected)[0]
+    body = _html(national.get("/import", query_string={"plan": plan}))
+    assert [v for v, chosen in _import_plans(body) if chosen] == [plan]
+    assert [v for v, _, chosen in _options(body, "municipality") if chosen] == [M2]
+    # a small store lists every plan and preselects a plan with elements
     chosen = [v for v, sel in _import_plans(_html(small.get("/import"))) if sel]
     assert len(chosen) == 1 and chosen[0] in set().union(*(_plans_of(country, m) for m in (M1, M2, M3)))
