@@ -22,7 +22,9 @@ Uploads are checked by :mod:`graph.rdfio` (no DOCTYPE, no deep JSON).
 
 The query worker (:mod:`graph.executor`) calls :func:`inspect_query` inside
 its killable process, so even a pathological parse is bounded by the deadline;
-the web layer caps the query length first.
+the web layer caps the query length first. The check is two halves:
+:func:`analyse` (the parse: cached by text, and kept by the app for workers
+forked later) and :func:`check_dataset` (the FROM graphs: on every query).
 
 >>> inspect_query("ASK {}", graphs=[]).kind
 'ask'
