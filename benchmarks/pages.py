@@ -1,4 +1,4 @@
-"""Time the network-view, figure and report pages on an on-disk store (the whole country), read-only.
+"""Time the pages of the app on an on-disk store (the whole country), read-only.
 
 Not a test: a script that prints a table. It opens the store with
 ``pyoxigraph.Store.read_only`` (nothing is ever written to it), builds the app
@@ -10,7 +10,8 @@ second shows what a planner waits for when moving between pages.
 
 It also counts how often the whole store's alignment network was built: on a
 national store the pages must never do it (about four minutes on the whole
-country), so the count must be 0.
+country), so the count must be 0. Last, it builds the search index and times
+searches (the first search on a big store answers "being built" after 3 s).
 
     python3 benchmarks/pages.py                       # /tmp/plangraph-bench/store-1741-seed1
     python3 benchmarks/pages.py --store DIR --municipality IRI --plan IRI
@@ -67,7 +68,34 @@ def _pages(municipality: str, plan: str, element: str, goal: str | None) -> list
     ]
     if goal:
         pages.append(("reports/explain", q("/reports/explain", element=element, goal=goal)))
+    base = "https://w3id.org/plangraph/id/"
+    pages += [
+        ("home (counts in the background)", q("/")),
+        ("dataset (counts in the background)", q("/dataset")),
+        ("import (no choice: municipality first)", q("/import")),
+        ("import, municipality", q("/import", municipality=municipality)),
+        ("entity page, plan", "/id/" + plan[len(base):]),
+        ("entity page, municipality", "/id/" + municipality[len(base):]),
+        ("search (index being built: 503)", q("/search", q="施策")),
+    ]
     return pages
+
+
+def _search(client, store) -> None:
+    """The search index: its build, then searches of a common and a rarer word."""
+    from graph.search import label_index
+
+    t = time.perf_counter()
+    index = label_index(store)
+    print(f"\nsearch index: {len(index):,} labels built in {time.perf_counter() - t:.1f} s")
+    print("| search | status | first (ms) | second (ms) |\n|---|---:|---:|---:|")
+    for words in ("施策", "デジタル", "施策1 充実", "ict", "Measure 3", "該当なし"):
+        times, status = [], 0
+        for _ in range(2):
+            t = time.perf_counter()
+            status = client.get("/search?" + urlencode({"q": words})).status_code
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"| {words} | {status} | {times[0]:,.0f} | {times[1]:,.0f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             status, size = r.status_code, len(r.get_data())
         print(f"| {name} | {status} | {times[0]:,.0f} | {times[1]:,.0f} | {size / 1024:,.0f} |")
     print(f"\nwhole-store alignment networks built: {len(whole_builds)}")
+    _search(client, store)
     app.extensions["plangraph.executor"].close()
     return 0 if not whole_builds else 1
 

@@ -83,7 +83,7 @@ def _triples(store: Store) -> int:
 
 
 #: How long a page waits for a whole-store count before it shows "counting" instead (seconds).
-PAGE_WAIT_S = 1.0
+PAGE_WAIT_S = 0.3
 
 
 def triple_count_soon(store: Store) -> int | None:
