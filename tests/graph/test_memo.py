@@ -36,8 +36,9 @@ def test_answers_are_kept_until_a_write_and_counts_follow_it():
     queries = []
     real = s.query
     s.query = lambda text, **kw: queries.append(text) or real(text, **kw)  # type: ignore[method-assign]
-    assert triple_count(s) == 1 and triple_count(s) == 1
-    assert len(queries) == 1  # counted once, not once per call
+    assert triple_count(s) == 1
+    counted = len(queries)  # the predicates, then one count per predicate
+    assert triple_count(s) == 1 and len(queries) == counted == 2  # counted once, not once per call
     assert [h.label for h in search(s, "行政")] == ["行政"]
     s.load_data(f'<{EX}b> <{LABEL}> "行政計画" .', format="nt", graph=EX + "g")
     assert triple_count(s) == 2
@@ -61,3 +62,17 @@ def test_answers_about_a_remote_store_also_expire(monkeypatch):
     assert memo(store, "k", compute) == 1
     clock[0] += 2
     assert memo(store, "k", compute) == 2
+
+
+def test_triple_count_is_the_distinct_triples_of_the_union_counted_per_predicate():
+    # the same triple in two graphs counts once; two predicates on one subject count twice;
+    # a blank-node subject and a literal object count like any other
+    s = EmbeddedStore()
+    s.load_data('<https://ex.org/a> <https://ex.org/p> "x" <https://ex.org/g1> .\n'
+                '<https://ex.org/a> <https://ex.org/p> "x" <https://ex.org/g2> .\n'
+                '<https://ex.org/a> <https://ex.org/q> "x" <https://ex.org/g2> .\n'
+                '_:b <https://ex.org/p> <https://ex.org/a> <https://ex.org/g1> .\n'
+                '<https://ex.org/c> <https://ex.org/p> "x" .\n', format="nq")
+    expected = len({(q.subject, q.predicate, q.object) for q in s.quads()})
+    assert len(s) == 5 and expected == 4
+    assert triple_count(s) == expected

@@ -42,12 +42,10 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], with_
     import signal  # noqa: PLC0415
     import socket  # noqa: PLC0415
     import sys  # noqa: PLC0415
-    import threading  # noqa: PLC0415
 
     import waitress  # noqa: PLC0415 (only this command needs the server)
 
-    from graph.dataset import dataset_statistics  # noqa: PLC0415 (counts the triples first)
-    from web import create_app, get_executor, get_store  # noqa: PLC0415
+    from web import create_app, get_executor  # noqa: PLC0415
 
     # Resolve a host name now: once the app is built, the process refuses DNS
     # lookups (graph.netguard), and waitress resolves its listen address late.
@@ -62,12 +60,11 @@ def command(cli: CliContext, host: str, port: int, data: tuple[Path, ...], with_
         overrides["data_paths"] = [*map(str, overrides.get("data_paths", cli.settings.data_paths)), str(SAMPLE_DIR)]
     app = create_app(overrides)
     with app.app_context():
-        executor, store = get_executor(), get_store()
+        executor = get_executor()
     executor.start()  # load the query workers now, not during the first visitor's query
-    # The home and dataset pages show whole-store counts: on the whole country 18 s and 30 s.
-    # Count now, in the background; until they are known those pages say "counting" (graph.memo).
-    threading.Thread(target=dataset_statistics, args=(store,), daemon=True,
-                     name="plangraph-warm-up").start()
+    # No warm-up of whole-store counts: the home and dataset pages start them on the first visit,
+    # in the background, and say "counting" meanwhile (graph.memo.memo_soon). Counting the whole
+    # country at start-up took two CPU-minutes and slowed every query of the first minute.
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"PlanGraph: http://{shown}:{port}/  (SPARQL: http://{shown}:{port}/sparql)  Ctrl-C で停止 / to stop",
                err=True)
