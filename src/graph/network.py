@@ -38,7 +38,6 @@ from typing import Callable, Iterable
 
 import networkx as nx
 import pyoxigraph as ox
-from pyvis.network import Network
 
 from .alignment import ego  # noqa: F401  (the ego view's neighbourhood; re-exported for the views)
 from .vocab import PG_NS, RDF, RDFS
@@ -322,6 +321,10 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
                    f"Showing {max_nodes} of {total} nodes. Narrow the view by plan, upper plan or "
                    f"basic policy, or open the view around one node.")
     pos = layered_positions(G, compact=compact)
+    # Imported here, not at the top: pyvis imports IPython, 0.8 s that every app start paid
+    # (the whole country's restart target is 2 s) though most requests never draw a network.
+    from pyvis.network import Network  # noqa: PLC0415
+
     net = Network(directed=True)
     net.options = vis_options()
     if G.number_of_edges() > _SMOOTH_EDGES_UP_TO:  # curves cost drawing time; straight lines past this
