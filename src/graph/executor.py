@@ -44,7 +44,8 @@ Processes::
 * A **remote** store (``store_url``) needs no processes: its HTTP timeout is
   the deadline, and the inspection runs here.
 
-The code that runs inside the child processes is :mod:`graph.workers`.
+The code that runs inside the child processes is :mod:`graph.workers`; starting and
+speaking to them is :mod:`graph.zygote`.
 
 ``QueryExecutor.query`` has the signature of ``Store.query``, so code that
 only reads (named queries, pages) can take either.
@@ -53,18 +54,9 @@ only reads (named queries, pages) can take either.
 from __future__ import annotations
 
 import logging
-import os
-import select
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.reduction import recv_handle
 from typing import Any, Callable, Mapping, Sequence
 
 import orjson
@@ -75,49 +67,12 @@ from .errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
 from .workers import decode_error, decode_reply, encode_job, with_query_dataset
+from .zygote import STARTUP_TIMEOUT_S, Worker, Zygote, shutdown
 
 log = logging.getLogger(__name__)
 
-#: The folder holding the ``graph`` package, so the zygote imports it even when it is not installed.
-_SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-#: How long the app waits for the zygote to start and load the data (not a query deadline).
-STARTUP_TIMEOUT_S = 120.0
-
 #: Query texts whose parse (:func:`graph.sandbox.analyse`) the app remembers for its workers.
 ANALYSES_KEPT = 512
-
-
-@dataclass
-class _Worker:
-    pid: int
-    conn: Connection
-    generation: int
-    # One poll object per worker: Connection.poll builds a selector on every call.
-    poller: Any = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.poller is None:
-            self.poller = select.poll()
-            self.poller.register(self.conn.fileno(), select.POLLIN)
-
-    def wait(self, seconds: float) -> bool:
-        """True when the reply (or the end of the pipe) is there within ``seconds``."""
-        return bool(self.poller.poll(max(0.0, seconds) * 1000.0))
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.conn.close()
-
-    def retire(self) -> None:
-        try:
-            self.conn.send_bytes(b"")  # the empty frame: exit
-        except (OSError, ValueError):
-            pass
-        self.conn.close()
 
 
 class QueryExecutor:
@@ -136,15 +91,14 @@ class QueryExecutor:
         self.max_workers = self.warm + max(2, self.warm)
         self._isolated = isinstance(store, EmbeddedStore)
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = []
+        self._idle: list[Worker] = []
         self._total = 0
         self._generation = 0
         self._zygote_lock = threading.Lock()  # one conversation with the zygote at a time
         self._write_lock = threading.Lock()
-        self._zygote: subprocess.Popen | None = None
-        self._zconn: Connection | None = None
+        self._zygote = Zygote(settings.query_memory_mb)
         self._closed = False
-        self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [None])
+        self._finalizer = weakref.finalize(self, shutdown, self._idle, [None])
         # What the workers' parses derived, by query text: sent with the next job of the
         # same text, so a worker forked since (after a write, or a burst worker) skips
         # rdflib's 60–260 ms parse. Only accepted queries get here.
@@ -277,12 +231,11 @@ class QueryExecutor:
                 self._cond.notify_all()
             for w in stale:
                 w.retire()
-            if self._zconn is not None:
+            if self._zygote.running:
                 try:
-                    self._zconn.send(("reload", self._source()))
-                    self._expect("reloaded")
+                    self._zygote.reload(self._source())
                 except (EOFError, OSError):
-                    self._stop_zygote()
+                    self._zygote.stop()
 
     #: Writers that changed the store themselves (imports) call this.
     invalidate = refresh
@@ -295,7 +248,7 @@ class QueryExecutor:
                 idle, self._idle[:] = list(self._idle), []
             for w in idle:
                 w.kill()
-            self._stop_zygote()
+            self._zygote.stop()
 
     def start(self) -> None:
         """Start the processes and the warm workers now (``plangraph serve``), not on the first query."""
@@ -312,7 +265,7 @@ class QueryExecutor:
                     "warm": self.warm, "max": self.max_workers}
 
     # the pool ------------------------------------------------------------------
-    def _acquire(self, deadline: float) -> _Worker:
+    def _acquire(self, deadline: float) -> Worker:
         with self._cond:
             while True:
                 if self._closed:
@@ -340,7 +293,7 @@ class QueryExecutor:
                 self._cond.notify()
             raise
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         with self._cond:
             keep = (worker.generation == self._generation and not self._closed
                     and len(self._idle) < self.warm)
@@ -352,35 +305,31 @@ class QueryExecutor:
         if not keep:  # a burst worker, or one forked before a write
             worker.retire()
 
-    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+    def _discard(self, worker: Worker, *, kill: bool) -> None:
         worker.kill() if kill else worker.retire()
         with self._cond:
             self._total -= 1
             self._cond.notify()
 
     def _ensure_zygote(self) -> None:
-        if self._zconn is None:
+        if not self._zygote.running:
             with self._zygote_lock:
-                if self._zconn is None:
+                if not self._zygote.running:
                     self._start_zygote()
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> Worker:
         with self._zygote_lock:
             for attempt in (1, 2):
-                if self._zconn is None:
+                if not self._zygote.running:
                     self._start_zygote()
                 try:
-                    self._zconn.send(("spawn", os.getpid()))
-                    pid = self._expect("spawned")[1]
-                    fd = recv_handle(self._zconn)
-                    return _Worker(pid, Connection(fd), self._generation)
+                    return self._zygote.spawn(self._generation)
                 except (EOFError, OSError) as exc:
-                    self._stop_zygote()  # it died (killed, out of memory): start a new one once
+                    self._zygote.stop()  # it died (killed, out of memory): start a new one once
                     if attempt == 2:
                         raise StoreError("cannot start a query worker") from exc
         raise AssertionError("unreachable")
 
-    # the zygote ----------------------------------------------------------------
     def _source(self) -> tuple:
         store = self.store
         if store.path is not None:
@@ -390,55 +339,9 @@ class QueryExecutor:
         return ("dump", store.raw.dump(format=ox.RdfFormat.N_QUADS), store.base_iri)
 
     def _start_zygote(self) -> None:
-        # A plain subprocess, not multiprocessing's "spawn": that one re-imports
-        # the caller's __main__ (a script without a main guard would start twice).
-        ours, theirs = socket.socketpair()
-        proc = subprocess.Popen(
-            [sys.executable, "-c", f"import sys; sys.path.insert(0, {_SRC!r}); "
-                                   f"from graph.workers import zygote_entry; zygote_entry({theirs.fileno()})"],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
-        theirs.close()
-        conn = Connection(ours.detach())
-        self._zygote, self._zconn = proc, conn
+        proc = self._zygote.start(self._source())
         self._finalizer.detach()
-        self._finalizer = weakref.finalize(self, QueryExecutor._shutdown, self._idle, [proc])
-        try:
-            conn.send(("load", self._source(), {"memory_mb": self.settings.query_memory_mb}))
-            if not conn.poll(STARTUP_TIMEOUT_S):
-                raise OSError("timeout")
-            self._expect("ready")
-        except (EOFError, OSError):
-            self._stop_zygote()
-            raise StoreError("the query process did not start") from None
-
-    def _expect(self, tag: str) -> tuple:
-        msg = self._zconn.recv()
-        if not (isinstance(msg, tuple) and msg and msg[0] == tag):
-            raise OSError(f"unexpected reply from the query process: {msg!r:.80}")
-        return msg
-
-    def _stop_zygote(self) -> None:
-        if self._zconn is not None:
-            try:
-                self._zconn.send(("exit",))
-            except (OSError, ValueError):
-                pass
-            self._zconn.close()
-        if self._zygote is not None:
-            try:
-                self._zygote.wait(2)
-            except subprocess.TimeoutExpired:
-                self._zygote.kill()
-                self._zygote.wait(2)
-        self._zygote, self._zconn = None, None
-
-    @staticmethod
-    def _shutdown(idle: list, procs: list) -> None:
-        for w in list(idle):
-            w.kill()
-        for p in procs:
-            if p is not None and p.poll() is None:
-                p.kill()
+        self._finalizer = weakref.finalize(self, shutdown, self._idle, [proc])
 
 
 def open_executor(store: Store, settings: Settings) -> QueryExecutor:

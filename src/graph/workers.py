@@ -280,7 +280,7 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple, m
 
 
 def zygote_entry(fd: int) -> None:
-    """Entry point of the zygote process (started by :meth:`QueryExecutor._start_zygote`)."""
+    """Entry point of the zygote process (started by :meth:`graph.zygote.Zygote.start`)."""
     _zygote_main(Connection(fd))
 
 

@@ -123,8 +123,8 @@ def test_a_dead_zygote_is_restarted(store):
     ex = make(store)
     try:
         ex.query("ASK {}")
-        os.kill(ex._zygote.pid, signal.SIGKILL)
-        ex._zygote.wait(5)
+        os.kill(ex._zygote.proc.pid, signal.SIGKILL)
+        ex._zygote.proc.wait(5)
         ex.refresh()  # retires the idle workers; the next query needs a new fork
         assert ex.query("ASK {}") == AskResult(True)
     finally:
