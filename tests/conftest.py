@@ -18,3 +18,22 @@ def saitama_store():
     from graph.store import open_store
 
     return open_store(load_settings(environ={}))
+
+
+def synthetic_country(municipalities: int = 3, seed: int = 1):
+    """A fresh in-memory store: the ontology (class labels) and ``municipalities`` synthetic ones.
+
+    A function, not a fixture: each test module builds its own (some add data to it).
+    """
+    import io
+
+    from graph.store import EmbeddedStore, ontology_files
+    from graph.synthetic import write_graph
+
+    store = EmbeddedStore()
+    for path in ontology_files():
+        store.load_file(path)
+    buf = io.StringIO()
+    write_graph(buf, municipalities=municipalities, seed=seed)
+    store.load_data(buf.getvalue(), format="nq")
+    return store

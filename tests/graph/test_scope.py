@@ -7,7 +7,6 @@ Saitama, on the views fixture and on three synthetic municipalities.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import networkx as nx
@@ -17,7 +16,9 @@ import graph.alignment as al
 from graph import scope as sc
 from graph.memo import memo_bounded
 from graph.store import EmbeddedStore, ontology_files
-from graph.synthetic import municipality_codes, write_graph
+from graph.synthetic import municipality_codes
+
+from tests.conftest import synthetic_country
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "views" / "sample-plan.trig"
 LG = "https://w3id.org/plangraph/id/synthetic/lg/"
@@ -27,13 +28,7 @@ ELEMENTS = {"BasicPhilosophy", "BasicPolicy", "Measure", "Project"}
 
 @pytest.fixture(scope="module")
 def country() -> EmbeddedStore:
-    store = EmbeddedStore()
-    for f in ontology_files():
-        store.load_file(f)
-    buf = io.StringIO()
-    write_graph(buf, municipalities=3, seed=1)
-    store.load_data(buf.getvalue(), format="nq")
-    return store
+    return synthetic_country()
 
 
 @pytest.fixture(scope="module")

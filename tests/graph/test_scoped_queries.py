@@ -8,14 +8,14 @@ because the two link plans to their municipality the same way (``pg:publisher``)
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from graph.errors import ParameterError
 from graph.queries import get_query, run_named
-from graph.store import EmbeddedStore, SelectResult, ontology_files
-from graph.synthetic import municipality_codes, write_graph
+from graph.store import SelectResult
+from graph.synthetic import municipality_codes
+
+from tests.conftest import synthetic_country
 
 ID = "https://w3id.org/plangraph/id/"
 SAITAMA = ID + "lg/111007"
@@ -34,13 +34,7 @@ def rows(store, name: str, **params: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def country():
     """Three synthetic municipalities with the ontology (class labels), in memory."""
-    store = EmbeddedStore()
-    for path in ontology_files():
-        store.load_file(path)
-    out = io.StringIO()
-    write_graph(out, municipalities=3, seed=1)
-    store.load_data(out.getvalue(), format="nq")
-    return store
+    return synthetic_country()
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ Screenshots go to /tmp/shots for a person to look at.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from graph.store import EmbeddedStore, ontology_files
-from graph.synthetic import municipality_codes, write_graph
+from graph.synthetic import municipality_codes
+
+from tests.conftest import synthetic_country
 
 SHOTS = Path("/tmp/shots")
 LG = "https://w3id.org/plangraph/id/synthetic/lg/"
@@ -27,36 +26,9 @@ pytestmark = pytest.mark.browser
 def server(live_server):
     from web import create_app
 
-    store = EmbeddedStore()
-    for f in ontology_files():
-        store.load_file(f)
-    buf = io.StringIO()
-    write_graph(buf, municipalities=3, seed=1)
-    store.load_data(buf.getvalue(), format="nq")
-    app = create_app({"whole_network_max_municipalities": 2}, store=store)
+    app = create_app({"whole_network_max_municipalities": 2}, store=synthetic_country())
     yield live_server(app)
     app.extensions["plangraph.executor"].close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page that may only talk to the loopback server; it records blocked requests and errors."""
-    ctx = browser.new_context(viewport={"width": 1300, "height": 900})
-    pg = ctx.new_page()
-    pg.blocked, pg.errors = [], []
-
-    def route(r):
-        if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            pg.blocked.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
-    yield pg
-    ctx.close()
 
 
 def test_choose_a_municipality_then_a_plan_and_see_its_network(server, page):

@@ -54,29 +54,6 @@ def server(live_server):
     app.extensions["plangraph.executor"].close()
 
 
-@pytest.fixture
-def page(browser):
-    """A page that may only talk to the loopback server; it records blocked requests, dialogs, errors."""
-    ctx = browser.new_context(viewport={"width": 1300, "height": 900})
-    pg = ctx.new_page()
-    pg.blocked, pg.dialogs, pg.errors = [], [], []
-
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            pg.blocked.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
-    yield pg
-    ctx.close()
-
-
 def _ready(pg):
     pg.wait_for_selector("#network[data-ready='1']", timeout=10_000)
 

@@ -9,7 +9,6 @@ municipality builds only its own networks, and unscoped pages say to choose.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
@@ -17,8 +16,10 @@ import pytest
 
 import graph.alignment as al
 import graph.scope as sc
-from graph.store import EmbeddedStore, ontology_files
-from graph.synthetic import municipality_codes, write_graph
+from graph.store import EmbeddedStore
+from graph.synthetic import municipality_codes
+
+from tests.conftest import synthetic_country
 
 LG = "https://w3id.org/plangraph/id/synthetic/lg/"
 M1, M2, M3 = (LG + c for c in municipality_codes(3))
@@ -26,12 +27,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def _country() -> EmbeddedStore:
-    store = EmbeddedStore()
-    for f in ontology_files():
-        store.load_file(f)
-    buf = io.StringIO()
-    write_graph(buf, municipalities=3, seed=1)
-    store.load_data(buf.getvalue(), format="nq")
+    store = synthetic_country()
     # Labels are data: a municipality named with markup must stay text in the selector.
     store.load_data(f'<{M2}> <http://www.w3.org/2000/01/rdf-schema#label> "{XSS}"@ja .', format="nt",
                     graph="https://w3id.org/plangraph/id/graph/test/xss")
