@@ -10,30 +10,15 @@ import pytest
 
 from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, rows_document, with_fields
 from graph.errors import QueryError, QueryForbidden
-from graph.executor import QueryExecutor
-from graph.settings import load_settings
 from graph.store import AskResult, EmbeddedStore, GraphResult, SelectResult
 
-EX = "https://ex.org/"
-DATA = f"""<{EX}a> <{EX}label> "計画"@ja .
-<{EX}a> <{EX}n> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .
-<{EX}b> <{EX}link> <{EX}a> .
-<{EX}c> <{EX}label> "=HYPERLINK(1)" .
-"""
+from .conftest import EX, small_store
+
 
 
 @pytest.fixture(scope="module")
 def store() -> EmbeddedStore:
-    s = EmbeddedStore()
-    s.load_data(DATA, format="nt", graph=EX + "g")
-    return s
-
-
-@pytest.fixture(scope="module")
-def executor(store):
-    ex = QueryExecutor(store, load_settings(environ={}, overrides={"query_workers": 1}))
-    yield ex
-    ex.close()
+    return small_store(f'<{EX}c> <{EX}label> "=HYPERLINK(1)" .\n')  # a spreadsheet formula, for CSV
 
 
 def test_rows_document_has_plain_values_and_blank_node_ids():

@@ -8,34 +8,17 @@ import signal
 import pytest
 
 from graph.errors import QueryError, QueryForbidden, QuerySyntaxError, QueryTimeout
-from graph.executor import QueryExecutor
-from graph.settings import load_settings
 from graph.store import AskResult, EmbeddedStore, GraphResult, SelectResult
 from graph.workers import decode_reply, encode_job
 
-EX = "https://ex.org/"
-DATA = f"""<{EX}a> <{EX}label> "計画"@ja .
-<{EX}a> <{EX}n> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .
-<{EX}b> <{EX}link> <{EX}a> .
-"""
+from .conftest import EX, SMALL_DATA, make_executor, small_store
 
-
-def make(store: EmbeddedStore, **settings) -> QueryExecutor:
-    return QueryExecutor(store, load_settings(environ={}, overrides={"query_workers": 1, **settings}))
+make = make_executor
 
 
 @pytest.fixture(scope="module")
 def store() -> EmbeddedStore:
-    s = EmbeddedStore()
-    s.load_data(DATA, format="nt", graph=EX + "g")
-    return s
-
-
-@pytest.fixture(scope="module")
-def executor(store):
-    ex = make(store)
-    yield ex
-    ex.close()
+    return small_store()
 
 
 def test_same_answers_as_the_store(executor, store):
@@ -94,7 +77,7 @@ def test_memory_limit_stops_a_runaway_sort():
 
 def test_writes_reach_the_workers(store):
     own = EmbeddedStore()
-    own.load_data(DATA, format="nt", graph=EX + "g")
+    own.load_data(SMALL_DATA, format="nt", graph=EX + "g")
     ex = make(own)
     try:
         assert ex.query(f"ASK {{ <{EX}c> ?p ?o }}") == AskResult(False)
@@ -108,7 +91,7 @@ def test_writes_reach_the_workers(store):
 
 def test_on_disk_store_workers_open_it_read_only(tmp_path):
     disk = EmbeddedStore(tmp_path / "store")
-    disk.load_data(DATA, format="nt", graph=EX + "g")
+    disk.load_data(SMALL_DATA, format="nt", graph=EX + "g")
     disk.flush()
     ex = make(disk)
     try:
@@ -182,7 +165,7 @@ def test_workers_have_no_network_even_past_the_sandbox(store):
 def test_a_parse_is_remembered_for_workers_forked_later_but_the_graphs_are_checked_every_time():
     """After a write every worker is new; the app tells it what the text's parse found (no second parse)."""
     own = EmbeddedStore()
-    own.load_data(DATA, format="nt", graph=EX + "g")
+    own.load_data(SMALL_DATA, format="nt", graph=EX + "g")
     ex = make(own)
     text = f"SELECT ?s WHERE {{ GRAPH <{EX}g> {{ ?s <{EX}label> ?o }} }}"
     from_g = f"SELECT ?s FROM <{EX}g> WHERE {{ ?s <{EX}label> ?o }}"
