@@ -46,18 +46,15 @@ the server's first line.
 
 from __future__ import annotations
 
-import base64
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
 from .errors import AuthError, QuerySyntaxError, QueryTimeout, StoreError
+from .remote_http import HttpClient
 from .rdfio import parse_error, parse_quads
 from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form,
                             read_json_results)
@@ -69,12 +66,6 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q
 STAGING_PREFIX = "urn:plangraph:staging:"
 #: The system graph every Virtuoso holds (its quad-storage metadata); its siblings are listed in README.
 VIRTUOSO_SYSTEM_GRAPH = "http://www.openlinksw.com/schemas/virtrdf#"
-
-
-def _first_line(body: bytes) -> str:
-    text = body.decode("utf-8", "replace").strip()
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return line[:300]
 
 
 class RemoteStore(Store):
@@ -93,13 +84,13 @@ class RemoteStore(Store):
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
-        self.user, self._password, self.auth = user, password, auth
+        self.user, self.auth = user, auth  # the password lives only in the HTTP client
         self.timeout_s, self.write_timeout_s = timeout_s, write_timeout_s
         self.page_size, self.chunk_triples = page_size, chunk_triples
         self.base_iri = base_iri
         self._rewrite = _iri_rewriter(base_iri)
         self._server: str | None = None  # the Server header, learnt when a Virtuoso workaround may apply
-        self._no_auth: set[str] = set()
+        self._http = HttpClient(user=user, password=password, auth=auth, timeout_s=timeout_s)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RemoteStore":
@@ -107,87 +98,6 @@ class RemoteStore(Store):
         return cls(settings.store_url, update_url=settings.store_update_url, gsp_url=settings.store_gsp_url,
                    user=settings.store_user, password=settings.store_password, auth=settings.store_auth,
                    timeout_s=settings.query_timeout_ms / 1000, base_iri=settings.base_iri)
-
-    # --- HTTP ---------------------------------------------------------------
-    def _opener(self) -> urllib.request.OpenerDirector:
-        return urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an environment proxy
-
-    def _auth_header(self, url: str, method: str, timeout: float) -> str | None:
-        """The Authorization header for one request, or None.
-
-        Basic is sent up front. Digest needs the server's challenge first; we
-        fetch it with a body-less GET, because a server that answers 401 to a
-        large PUT or POST closes the connection before reading the body
-        (Virtuoso does), which urllib's own retrying handler turns into
-        "connection reset". URLs that turn out to need no credentials are remembered.
-        """
-        if self.user is None:
-            return None
-        if self.auth != "digest":
-            token = base64.b64encode(f"{self.user}:{self._password or ''}".encode()).decode()
-            return "Basic " + token
-        if url.split("?")[0] in self._no_auth:
-            return None
-        try:
-            with self._opener().open(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
-                resp.read()
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "")
-            exc.close()
-            if exc.code == 401 and challenge.lower().startswith("digest "):
-                mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-                mgr.add_password(None, url, self.user, self._password or "")
-                handler = urllib.request.HTTPDigestAuthHandler(mgr)
-                chal = urllib.request.parse_keqv_list(
-                    filter(None, urllib.request.parse_http_list(challenge[7:])))
-                return "Digest " + handler.get_authorization(urllib.request.Request(url, method=method), chal)
-            if exc.code == 401:
-                raise AuthError(f"SPARQL server at {url} does not offer Digest authentication") from None
-        except (urllib.error.URLError, OSError):
-            return None  # the real request reports the connection problem
-        self._no_auth.add(url.split("?")[0])
-        return None
-
-    def _request(self, url: str, *, data: bytes | None = None, method: str = "POST",
-                 headers: Mapping[str, str] | None = None, timeout: float | None = None):
-        """Send one request; return the open response. Every failure becomes a PlanGraph error."""
-        timeout = timeout or self.timeout_s
-        headers = dict(headers or {})
-        try:
-            if auth := self._auth_header(url, method, timeout):
-                headers["Authorization"] = auth
-            req = urllib.request.Request(url, data=data, method=method, headers=headers)
-            return self._opener().open(req, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            body = exc.read() if exc.fp else b""
-            raise self._http_error(url, exc.code, body) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (socket.timeout, TimeoutError)):
-                raise QueryTimeout(f"SPARQL server at {url} did not answer within {timeout:g} s") from None
-            reason = getattr(exc.reason, "strerror", None) or str(exc.reason)
-            raise StoreError(f"cannot reach SPARQL server at {url}: {reason}") from None
-        except (socket.timeout, TimeoutError):
-            raise QueryTimeout(f"SPARQL server at {url} did not answer within {timeout:g} s") from None
-        except OSError as exc:
-            raise StoreError(f"cannot reach SPARQL server at {url}: {exc.strerror or type(exc).__name__}") \
-                from None
-
-    @staticmethod
-    def _http_error(url: str, status: int, body: bytes):
-        line = _first_line(body)
-        if status in (401, 403):
-            return AuthError(f"SPARQL server at {url} refused the credentials ({status})"
-                             + (f": {line}" if line and status == 403 else ""))
-        if status == 400:
-            return QuerySyntaxError(f"SPARQL server at {url} rejected the request: {line or 'bad request'}")
-        if status in (503, 504) or "S1T00" in line or "timed out" in line.lower() or "timeout" in line.lower():
-            return QueryTimeout(f"SPARQL server at {url} timed out ({status}): {line}")
-        return StoreError(f"SPARQL server at {url} failed ({status}): {line or 'no message'}")
-
-    def _post_form(self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float | None = None):
-        return self._request(url, data=urllib.parse.urlencode(fields).encode(), timeout=timeout,
-                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                                      "Accept": accept})
 
     # --- queries ------------------------------------------------------------
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
@@ -201,7 +111,7 @@ class RemoteStore(Store):
         fields += [("named-graph-uri", g) for g in named_graphs or ()]
         deadline = time.monotonic() + self.timeout_s
         if form == "ASK":
-            with self._post_form(self.query_url, fields, _RESULTS_JSON) as resp:
+            with self._http.post_form(self.query_url, fields, _RESULTS_JSON) as resp:
                 return AskResult(bool(self._parse_results(resp)))
         if form == "DESCRIBE" and self._is_virtuoso():
             # Virtuoso 7.2's default describe mode answers nothing without FROM; CBD is what
@@ -214,7 +124,7 @@ class RemoteStore(Store):
     def _is_virtuoso(self) -> bool:
         """Whether the server is Virtuoso, from its ``Server`` header (asked once, with ``ASK {}``)."""
         if self._server is None:
-            with self._post_form(self.query_url, [("query", "ASK {}")], _RESULTS_JSON) as resp:
+            with self._http.post_form(self.query_url, [("query", "ASK {}")], _RESULTS_JSON) as resp:
                 self._server = resp.headers.get("Server", "")
         return self._server.lower().startswith("virtuoso")
 
@@ -242,7 +152,7 @@ class RemoteStore(Store):
                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
     def _graph_query(self, fields, max_rows):
-        with self._post_form(self.query_url, fields, _GRAPH_ACCEPT) as resp:
+        with self._http.post_form(self.query_url, fields, _GRAPH_ACCEPT) as resp:
             ctype = resp.headers.get("Content-Type", "application/n-triples").split(";")[0].strip()
             if ctype == "text/plain":  # older servers' N-Triples
                 ctype = "application/n-triples"
@@ -267,7 +177,7 @@ class RemoteStore(Store):
 
     def _read_rows(self, fields, max_rows) -> tuple[list[str], list[tuple], bool, int | None]:
         """One request: variables, rows (at most max_rows), whether more rows were there, server cap."""
-        with self._post_form(self.query_url, fields, _RESULTS_JSON) as resp:
+        with self._http.post_form(self.query_url, fields, _RESULTS_JSON) as resp:
             cap = resp.headers.get("X-SPARQL-MaxRows")
             sols = self._parse_results(resp)
             if isinstance(sols, ox.QueryBoolean):
@@ -286,7 +196,7 @@ class RemoteStore(Store):
                                      f"{str(exc).splitlines()[0]}") from None
                 # Virtuoso labels blank nodes "nodeID://b10006", which pyoxigraph's strict parser
                 # refuses: ask again and read the answer with the lenient reader.
-                with self._post_form(self.query_url, fields, _RESULTS_JSON) as again:
+                with self._http.post_form(self.query_url, fields, _RESULTS_JSON) as again:
                     variables, rows = read_json_results(again.read(), self.query_url)
                 more = max_rows is not None and len(rows) > max_rows
                 rows = rows[:max_rows] if more else rows
@@ -320,7 +230,7 @@ class RemoteStore(Store):
     # --- writes ---------------------------------------------------------------
     def update(self, sparql: str) -> None:
         self._changed()
-        with self._post_form(self.update_url, [("update", sparql)], "*/*", timeout=self.write_timeout_s) as resp:
+        with self._http.post_form(self.update_url, [("update", sparql)], "*/*", timeout=self.write_timeout_s) as resp:
             resp.read()
 
     def _parse(self, data, fmt, graph, source) -> list[ox.Quad]:
@@ -395,7 +305,7 @@ class RemoteStore(Store):
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             sep = "&" if "?" in self.gsp_url else "?"
             url = f"{self.gsp_url}{sep}{urllib.parse.urlencode({'graph': stage})}"
-            with self._request(url, data=body, method="POST", timeout=self.write_timeout_s,
+            with self._http.request(url, data=body, method="POST", timeout=self.write_timeout_s,
                                headers={"Content-Type": "application/n-triples"}) as resp:
                 resp.read()
             return len(triples)
