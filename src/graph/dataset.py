@@ -28,6 +28,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from .export import EXPORT_FORMATS
+from .labels import rows_for_iris
 from .memo import memo, memo_soon
 from .queries import get_query
 from .settings import DEFAULT_BASE_IRI
@@ -81,11 +82,9 @@ def triple_count(store: Store) -> int:
 def _triples(store: Store) -> int:
     """Distinct triples, summed per predicate (a triple has one predicate, so nothing is counted twice)."""
     template = get_query("_dataset-triples").text
-    total = 0
-    for (p,) in store.query(get_query("_dataset-predicates").text).rows:
-        if isinstance(p, ox.NamedNode):
-            total += _int(store.query(template.replace("VALUES ?p { }", f"VALUES ?p {{ {p} }}", 1)).rows[0][0])
-    return total
+    predicates = [p.value for (p,) in store.query(get_query("_dataset-predicates").text).rows
+                  if isinstance(p, ox.NamedNode)]
+    return sum(_int(n) for p in predicates for (n,) in rows_for_iris(store, template, [p], var="p"))
 
 
 #: How long a page waits for a whole-store count before it shows "counting" instead (seconds).

@@ -18,7 +18,7 @@ to an external server too).
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -153,16 +153,26 @@ def fetch_labels(store: Store, iris: Iterable[str], *, chunk: int = 400) -> Labe
     '計画'
     """
     book = LabelBook()
+    for s, p, label in rows_for_iris(store, internal_query("labels"), iris, chunk=chunk):
+        if isinstance(label, ox.Literal):
+            book.add(s.value, p.value, label.value, label.language or "")
+    return book
+
+
+def rows_for_iris(store: Store, template: str, iris: Iterable[str], *, var: str = "s",
+                  chunk: int = 400) -> Iterator[tuple]:
+    """The rows of ``template`` with its empty ``VALUES ?var { }`` filled with ``iris``, a chunk at a time.
+
+    Why text and not substitutions: the internal queries start from the IRIs in a
+    ``VALUES`` (Oxigraph plans the walk from there), and a chunk of 400 is one
+    query instead of 400. Only valid IRIs are written (:class:`pyoxigraph.NamedNode`
+    refuses ``>`` or spaces), so nothing can change the query's structure.
+    """
     nodes = _valid_iris(iris)
-    template = internal_query("labels")
+    empty = f"VALUES ?{var} {{ }}"
     for start in range(0, len(nodes), chunk):
         values = " ".join(str(n) for n in nodes[start:start + chunk])
-        result = store.query(template.replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}", 1))
-        for row in result.rows:
-            s, p, label = row
-            if isinstance(label, ox.Literal):
-                book.add(s.value, p.value, label.value, label.language or "")
-    return book
+        yield from store.query(template.replace(empty, f"VALUES ?{var} {{ {values} }}", 1)).rows
 
 
 def labels_json(store: Store, iris: Sequence[str], lang: str) -> Mapping[str, str]:

@@ -202,13 +202,13 @@ def bind_values(text: str, substitutions: Mapping[str, object]) -> str:
     def values(bound: Sequence[str]) -> str:
         return f" VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(terms[n] for n in bound)}) }}"
 
-    inserts = [(_where_brace(text).end, names)] + _sub_select_groups(list(tokens(text)), names)
+    inserts = [(_where_brace(text).end, names)] + _inner_groups(list(tokens(text)), names)
     for at, bound in sorted(inserts, reverse=True):
         text = text[:at] + values(bound) + text[at:]
     return text
 
 
-def _sub_select_groups(toks: list[Token], names: Sequence[str]) -> list[tuple[int, list[str]]]:
+def _inner_groups(toks: list[Token], names: Sequence[str]) -> list[tuple[int, list[str]]]:
     """Where to bind ``names`` inside the query too: (offset after a group's ``{``, names).
 
     Why: a ``VALUES`` in the outer group is joined with a sub-SELECT, or with

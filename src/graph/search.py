@@ -29,7 +29,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from .labels import LANGUAGES, fetch_labels, internal_query, short_iri
+from .labels import LANGUAGES, fetch_labels, internal_query, rows_for_iris, short_iri
 from .errors import NotReady
 from .memo import memo, memo_soon
 from .store import Store
@@ -232,14 +232,11 @@ class _Joiner:
 def _types(store: Store, iris: list[str]) -> dict[str, str]:
     """The type shown for each IRI: PlanGraph's own classes before generic ones."""
     found: dict[str, str] = {}
-    template = internal_query("search_types")
-    for start in range(0, len(iris), 400):
-        values = " ".join(f"<{i}>" for i in iris[start:start + 400])
-        for s, typ in store.query(template.replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}", 1)).rows:
-            if isinstance(typ, ox.NamedNode):
-                old = found.get(s.value)
-                if old is None or (_type_rank(typ.value), typ.value) < (_type_rank(old), old):
-                    found[s.value] = typ.value
+    for s, typ in rows_for_iris(store, internal_query("search_types"), iris):
+        if isinstance(typ, ox.NamedNode):
+            old = found.get(s.value)
+            if old is None or (_type_rank(typ.value), typ.value) < (_type_rank(old), old):
+                found[s.value] = typ.value
     return found
 
 
