@@ -153,9 +153,9 @@ def query_form(text: str) -> str:
     raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
-def _where_brace(text: str) -> Token:
-    """The ``{`` that opens the outermost WHERE group."""
-    toks = list(tokens(text))
+def _where_brace(text: str, toks: list[Token] | None = None) -> Token:
+    """The ``{`` that opens the outermost WHERE group (``toks``: the text's tokens, if known)."""
+    toks = list(tokens(text)) if toks is None else toks
     k = _body_start(toks)
     if k >= len(toks) or toks[k].upper not in _FORMS:
         raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -202,7 +202,8 @@ def bind_values(text: str, substitutions: Mapping[str, object]) -> str:
     def values(bound: Sequence[str]) -> str:
         return f" VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(terms[n] for n in bound)}) }}"
 
-    inserts = [(_where_brace(text).end, names)] + _inner_groups(list(tokens(text)), names)
+    toks = list(tokens(text))
+    inserts = [(_where_brace(text, toks).end, names)] + _inner_groups(toks, names)
     for at, bound in sorted(inserts, reverse=True):
         text = text[:at] + values(bound) + text[at:]
     return text
