@@ -24,19 +24,23 @@ MAX_HITS = 50
 INDEX_WAIT_S = 3.0
 
 
-def _hits():
-    q = request.args.get("q", "").strip()[:MAX_QUERY]
-    return q, (search(get_store(), q, current_lang(), limit=MAX_HITS, wait_s=INDEX_WAIT_S) if q else [])
+def _query() -> str:
+    return request.args.get("q", "").strip()[:MAX_QUERY]
+
+
+def _hits(q: str):
+    return search(get_store(), q, current_lang(), limit=MAX_HITS, wait_s=INDEX_WAIT_S) if q else []
 
 
 @bp.get("/search")
 def search_page():
     """The search page: the box, and the resources whose labels match (or a notice while
     a big store's index is being built: 503 with Retry-After, the box still there)."""
+    q = _query()
     try:
-        q, hits = _hits()
+        hits = _hits(q)
     except NotReady as exc:
-        body = render_template("search.html", q=request.args.get("q", "")[:MAX_QUERY], hits=[], building=True)
+        body = render_template("search.html", q=q, hits=[], building=True)
         return body, 503, {"Retry-After": str(exc.retry_after_s)}
     return render_template("search.html", q=q, hits=hits, capped=len(hits) >= MAX_HITS)
 
@@ -44,7 +48,8 @@ def search_page():
 @bp.get("/search.json")
 def search_json():
     """The same hits as JSON: ``{"ok": true, "q": …, "hits": [{iri, label, matched, type, type_label}]}``."""
-    q, hits = _hits()
+    q = _query()
+    hits = _hits(q)
     return jsonify({"ok": True, "q": q, "hits": [
         {"iri": h.iri, "label": h.label, "matched": h.matched, "type": h.type, "type_label": h.type_label}
         for h in hits]})
