@@ -74,8 +74,8 @@ def triple_count(store: Store) -> int:
     """Distinct triples over all graphs — the number the dataset page and VoID give
     (``len(store)`` counts quads: a triple stated in two assertion graphs twice).
 
-    Counted once per version of the store (:mod:`graph.memo`): 18 s on the whole country,
-    and the home page shows it."""
+    Counted once per version of the store (:mod:`graph.memo`): about 30 s on the whole
+    country, and the home page shows it."""
     return memo(store, "dataset.triple_count", _triples)
 
 

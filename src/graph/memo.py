@@ -51,11 +51,21 @@ def memo(store: Store, key: str, compute: Callable[[Store], T]) -> T:
         slot = slots.get(key)
         if slot is None:
             slot = slots[key] = [threading.Lock(), None]
+    return _answer(slot, store, compute)
+
+
+def _current(entry: Any, store: Store) -> bool:
+    """Whether a remembered ``(version, computed at, answer)`` still answers for ``store``."""
+    return entry is not None and entry[0] == store.version and (
+        isinstance(store, EmbeddedStore) or time.monotonic() - entry[1] < REMOTE_MAX_AGE_S)
+
+
+def _answer(slot: list[Any], store: Store, compute: Callable[[Store], T]) -> T:
+    """The slot's answer if current, else ``compute(store)`` kept in it (one computation at a time)."""
     with slot[0]:
-        entry, version, now = slot[1], store.version, time.monotonic()
-        if entry is not None and entry[0] == version and (
-                isinstance(store, EmbeddedStore) or now - entry[1] < REMOTE_MAX_AGE_S):
-            return entry[2]
+        if _current(slot[1], store):
+            return slot[1][2]
+        version, now = store.version, time.monotonic()
         value = compute(store)
         slot[1] = (version, now, value)
         return value
@@ -93,14 +103,7 @@ def memo_bounded(store: Store, key: str, arg: Hashable, compute: Callable[[Store
         slots.move_to_end(arg)
         while len(slots) > size:
             slots.popitem(last=False)
-    with slot[0]:
-        entry, version, now = slot[1], store.version, time.monotonic()
-        if entry is not None and entry[0] == version and (
-                isinstance(store, EmbeddedStore) or now - entry[1] < REMOTE_MAX_AGE_S):
-            return entry[2]
-        value = compute(store, arg)
-        slot[1] = (version, now, value)
-        return value
+    return _answer(slot, store, lambda s: compute(s, arg))
 
 
 #: (store id, key) → the thread computing that answer in the background, while it runs.
@@ -125,9 +128,8 @@ def memo_soon(store: Store, key: str, compute: Callable[[Store], T], *, wait_s: 
     >>> memo_soon(s, "slow", slow, wait_s=5)
     42
     """
-    version = store.version
     slot = _MEMO.get(store, {}).get(key)
-    if slot is not None and slot[1] is not None and slot[1][0] == version and isinstance(store, EmbeddedStore):
+    if slot is not None and _current(slot[1], store):
         return slot[1][2]  # the common case, without a thread
     with _LOCK:
         thread = _SOON.get((id(store), key))
