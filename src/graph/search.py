@@ -138,19 +138,14 @@ class LabelIndex:
                 texts.add(label.value)
                 self._subject.append(sid)
                 self._lang.append(lang_codes[lang])
-        self._keys, self._key_starts = keys.done()
-        self._texts, self._text_starts = texts.done()
-        self._iris, self._iri_starts = iris.done()
+        self._keys, self._texts, self._iris = keys.done(), texts.done(), iris.done()
 
     def __len__(self) -> int:
         return len(self._subject)
 
-    def _iri(self, sid: int) -> str:
-        return self._iris[self._iri_starts[sid]:self._iri_starts[sid + 1] - 1]
-
     def _matches(self, words: list[str]) -> Iterator[int]:
         """The entries whose key contains every word, each once: found by the longest word."""
-        keys, starts = self._keys, self._key_starts
+        keys, starts = self._keys.text, self._keys.starts
         anchor = max(words, key=len)
         others = [w for w in words if w is not anchor]
         latin = _is_word_char(anchor[0])
@@ -178,10 +173,9 @@ class LabelIndex:
         if not words:
             return []
         phrase = " ".join(words)
-        keys, starts, texts, tstarts = self._keys, self._key_starts, self._texts, self._text_starts
         best: dict[int, tuple[int, int]] = {}  # resource → (score, entry)
         for i in self._matches(words):
-            key = keys[starts[i]:starts[i + 1] - 1]
+            key = self._keys[i]
             score = 300 if key == phrase else 200 if key.startswith(phrase) else 100
             if self._langs[self._lang[i]] == lang:
                 score += 10
@@ -190,19 +184,17 @@ class LabelIndex:
             if sid not in best or score > best[sid][0]:
                 best[sid] = (score, i)
 
-        def text(i: int) -> str:
-            return texts[tstarts[i]:tstarts[i + 1] - 1]
-
         chosen = heapq.nsmallest(limit * _PRESELECT, best.items(),
-                                 key=lambda kv: (-kv[1][0], text(kv[1][1]), self._iri(kv[0])))
-        iris = [self._iri(sid) for sid, _ in chosen]
+                                 key=lambda kv: (-kv[1][0], self._texts[kv[1][1]], self._iris[kv[0]]))
+        iris = [self._iris[sid] for sid, _ in chosen]
         book = fetch_labels(store, iris)
         types = _types(store, iris)
         type_book = fetch_labels(store, set(types.values())) if types else None
         hits = []
         for iri, (sid, (score, i)) in zip(iris, chosen):
             typ = types.get(iri)
-            hits.append(Hit(iri, book.label(iri, lang) or text(i) or short_iri(iri), text(i), typ,
+            text = self._texts[i]
+            hits.append(Hit(iri, book.label(iri, lang) or text or short_iri(iri), text, typ,
                             type_book.display(typ, lang) if typ and type_book else None, score))
         hits.sort(key=lambda h: (-h.score, h.label, h.iri))
         return hits[:limit]
@@ -224,9 +216,21 @@ class _Joiner:
             self._chunks.append("\x00".join(self._parts) + "\x00")
             self._parts = []
 
-    def done(self) -> tuple[str, array]:
+    def done(self) -> "_Joined":
         self._chunks.append("".join(p + "\x00" for p in self._parts))
-        return "".join(self._chunks), self._starts
+        return _Joined("".join(self._chunks), self._starts)
+
+
+class _Joined:
+    """Strings joined into one (``text``) and where each starts; ``joined[i]`` is the i-th string."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str, starts: array):
+        self.text, self.starts = text, starts
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.starts[i]:self.starts[i + 1] - 1]
 
 
 def _types(store: Store, iris: list[str]) -> dict[str, str]:
