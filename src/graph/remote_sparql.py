@@ -10,11 +10,11 @@ raw text):
   as the first element of the outermost WHERE group. Terms are written in
   their N-Triples form, which is valid SPARQL, so nothing the caller passes
   can change the query's structure. The same ``VALUES`` also opens each
-  sub-SELECT that projects the variable (without LIMIT/OFFSET), so that a
-  server evaluates it for the bound value only. Semantics equal pyoxigraph's
-  substitutions for the variables of the outer query; a variable that only
-  occurs inside a sub-SELECT that does not project it is not bound (the same
-  limit as a SPARQL ``VALUES``).
+  sub-SELECT that projects the variable, so that a server evaluates it for the
+  bound value only, before its LIMIT, as pyoxigraph's substitutions do. A
+  variable that only occurs inside a sub-SELECT that does not project it is
+  not bound (pyoxigraph does not bind it there either); one that a sub-SELECT
+  computes (``… AS ?v``) is bound outside only.
 * :func:`paged_select` wraps a SELECT so that it can be read in pages past a
   server's row cap (Virtuoso's ``ResultSetMaxRows``, 10,000 by default):
   ``SELECT * WHERE { { SELECT * WHERE { { original } } ORDER BY ?v… } } LIMIT n OFFSET k``.
@@ -224,10 +224,12 @@ def _inner_groups(toks: list[Token], names: Sequence[str]) -> list[tuple[int, li
     left join or anti-join keeps only the inner rows that agree with it. So the
     ``VALUES`` also opens:
 
-    * each sub-SELECT that names the variable in its projection, unless a
-      ``LIMIT``/``OFFSET`` picks rows before the join (``… AS ?v`` and
-      ``SELECT *`` are left alone, and so is everything inside a sub-SELECT
-      that does not bind the variable: there it is another variable);
+    * each sub-SELECT that names the variable in its projection or projects
+      ``*``, also one with ``LIMIT``/``OFFSET``: pyoxigraph's substitutions bind
+      the variable there before the LIMIT picks rows (``label-search`` picks
+      its 200 best labels for the search text in a sub-SELECT). ``… AS ?v`` is
+      left alone, and so is everything inside a sub-SELECT that does not
+      project the variable: there it is another variable;
     * each ``OPTIONAL { … }`` and ``MINUS { … }`` group whose own triple
       patterns use the variable (so it is bound in every row of the group,
       and binding it changes no ``MINUS`` domain).
@@ -242,15 +244,14 @@ def _inner_groups(toks: list[Token], names: Sequence[str]) -> list[tuple[int, li
             paren += (x.text == "(") - (x.text == ")")
             if paren == 0 and x.text[:1] in "?$":
                 projected.append(x.text[1:])
+            elif paren == 0 and x.text == "*":
+                projected.extend(names)
             j += 1
         if j < len(toks) and toks[j].upper == "WHERE":
             j += 1
         if j >= len(toks) or toks[j].text != "{":
             continue
-        close = _group_end(toks, j)
-        limited = any(x.upper in ("LIMIT", "OFFSET") and x.depth == t.depth
-                      for x in _until_depth_drops(toks, close + 1, t.depth))
-        selects.append((k, close, j, [] if limited else [n for n in names if n in projected]))
+        selects.append((k, _group_end(toks, j), j, [n for n in names if n in projected]))
 
     def in_scope(i: int, name: str) -> bool:
         return all(name in bound for first, last, _, bound in selects if first < i <= last)
@@ -279,13 +280,6 @@ def _paren_levels(toks: list[Token]) -> Iterator[int]:
         level -= t.text == ")"
         yield level
         level += t.text == "("
-
-
-def _until_depth_drops(toks: list[Token], start: int, depth: int) -> Iterator[Token]:
-    for x in toks[start:]:
-        if x.depth < depth:
-            return
-        yield x
 
 
 def inline_filter_literals(text: str, substitutions: Mapping[str, object]) -> str:

@@ -10,6 +10,7 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from graph.errors import ParameterError, QuerySyntaxError, UnknownQuery
+from graph.remote_sparql import bind_values
 from graph.queries import QUERY_DIR, bind, get_query, list_queries, parse_query_file, run_named
 from graph.store import SelectResult
 
@@ -86,13 +87,6 @@ def test_parameters_are_projected_and_never_assigned(query):
         assert not re.search(rf"\bAS\s+[?$]{p.name}\s*\)", query.text), f"{query.name}: ?{p.name} is BIND-assigned"
 
 
-def _values_injected(query, bindings: dict) -> str:
-    """What a remote store sends instead of substitutions: a VALUES clause at the top of WHERE."""
-    m = re.search(r"WHERE\s*\{", query.text)
-    values = "".join(f" VALUES ?{k} {{ {v} }}" for k, v in bindings.items())
-    return query.text[:m.end()] + values + query.text[m.end():]
-
-
 def _normal(result: SelectResult) -> list[tuple]:
     def cell(t):
         if t is None:
@@ -107,7 +101,8 @@ def test_substitution_and_values_injection_agree(saitama_store, query):
     params = {p.name: p.example for p in query.parameters if p.example}
     bindings = bind(query, params)
     substituted = saitama_store.query(query.text, substitutions=bindings)
-    injected = saitama_store.query(_values_injected(query, bindings))
+    # what a remote store sends instead of substitutions: the same query, bound by VALUES
+    injected = saitama_store.query(bind_values(query.text, bindings))
     assert _normal(substituted) == _normal(injected)
 
 

@@ -180,18 +180,42 @@ def _groups_opened_by_values(text: str) -> list[str]:
     # MINUS / OPTIONAL groups whose own triple patterns use ?plan
     ("SELECT ?e WHERE { ?e <urn:of> ?plan MINUS { ?e <urn:of> ?plan ; <urn:s> ?g } "
      "OPTIONAL { ?plan <urn:l> ?l } }", ["?e <urn:of>", "?e <urn:of>", "?plan <urn:l>"]),
-    # left alone: LIMIT picks rows before the join; a computed ?plan; SELECT *; ?plan only in a FILTER;
-    # a group inside a sub-SELECT that does not project ?plan (there it is another variable)
+    # a sub-SELECT with LIMIT (bound before the LIMIT picks rows, as substitutions do), and SELECT *
     ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT ?plan WHERE { ?plan <urn:l> ?l } LIMIT 1 } }",
-     ["?e <urn:of>"]),
+     ["?e <urn:of>", "?plan <urn:l>"]),
+    ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT * WHERE { ?plan <urn:l> ?l } } }",
+     ["?e <urn:of>", "?plan <urn:l>"]),
+    # left alone: a computed ?plan; ?plan only in a FILTER;
+    # a group inside a sub-SELECT that does not project ?plan (there it is another variable)
     ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT (?x AS ?plan) WHERE { ?x <urn:l> ?l } } }", ["?e <urn:of>"]),
-    ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT * WHERE { ?plan <urn:l> ?l } } }", ["?e <urn:of>"]),
     ("SELECT ?e WHERE { ?e <urn:of> ?plan MINUS { ?e <urn:s> ?g FILTER(?g != ?plan) } }", ["?e <urn:of>"]),
     ("SELECT ?e ?n WHERE { ?e <urn:of> ?plan { SELECT ?e (COUNT(*) AS ?n) WHERE { ?e <urn:k> ?k "
      "OPTIONAL { ?k <urn:of> ?plan } } GROUP BY ?e } }", ["?e <urn:of>"]),
 ])
 def test_values_also_open_the_inner_groups_that_share_the_variable(query, opened):
     assert _groups_opened_by_values(bind_values(query, {"plan": _P})) == opened
+
+
+_SUBSTITUTION_CASES = [
+    # LIMIT inside: the bound value must be picked before the LIMIT (unbound, ?v would be urn:v/0)
+    "SELECT ?v ?s WHERE { { SELECT ?v ?s WHERE { ?s <urn:p> ?v } ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?v ?s WHERE { { SELECT * WHERE { ?s <urn:p> ?v } ORDER BY ?s LIMIT 1 } }",
+    # not projected: inside, ?v is another variable, for substitutions too
+    "SELECT ?v ?s WHERE { { SELECT ?s WHERE { ?s <urn:p> ?v } ORDER BY ?s LIMIT 1 } }",
+    # only in a FILTER inside a projecting sub-SELECT with OFFSET
+    "SELECT ?v ?s WHERE { { SELECT ?v ?s WHERE { ?s <urn:p> ?o FILTER(?o = ?v) } ORDER BY ?s OFFSET 0 LIMIT 2 } }",
+]
+
+
+@pytest.mark.parametrize("query", _SUBSTITUTION_CASES)
+def test_values_binding_answers_like_pyoxigraph_substitutions(query):
+    store = EmbeddedStore()
+    for i in range(4):
+        store.raw.add(ox.Quad(ox.NamedNode(f"urn:s/{i}"), ox.NamedNode("urn:p"), ox.NamedNode(f"urn:v/{i}")))
+    subs = {"v": ox.NamedNode("urn:v/2")}
+    expected = store.query(query, substitutions=subs).rows
+    assert expected  # every case has an answer to compare
+    assert store.query(bind_values(query, subs)).rows == expected
 
 
 NAMED_WITH_PLAN = [q for q in list_queries() if any(p.name == "plan" for p in q.parameters)]
