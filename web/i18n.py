@@ -162,7 +162,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dataset.as_rdf": {"ja": "この記述を RDF で", "en": "This description as RDF"},
     "dataset.classes": {"ja": "クラス数", "en": "Classes"},
     "dataset.file": {"ja": "ファイル", "en": "File"},
-    "dataset.with_graphs": {"ja": "名前付きグラフ（出典）付き", "en": "with named graphs (provenance)"},
+    "dataset.with_graphs": {"ja": "（名前付きグラフ（出典）付き）", "en": "(with named graphs: provenance)"},
     "dataset.endpoint": {"ja": "SPARQL エンドポイント", "en": "SPARQL endpoint"},
     "dataset.context": {"ja": "JSON-LD コンテキスト（JSON-LD の各ファイルに埋め込み済み）",
                         "en": "JSON-LD context (embedded in every JSON-LD file)"},

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import NotFound
-from .fiscal import fiscal_year_label_en, fiscal_year_label_ja
+from .fiscal import fiscal_year_label_en, fiscal_year_label_ja, law_number_en
 from .queries import run_named
 from .store import Store
 
@@ -84,7 +84,8 @@ def figure1(store: Store, plan: str) -> dict[str, list[dict]]:
     for r in _rows(store, "figure1-position", plan):
         groups.setdefault(r["role"], []).append({
             "iri": r["item"], "label": r.get("itemLabel") or r.get("itemLabelEn") or r["item"],
-            "label_en": r.get("itemLabelEn", ""), "law_number": r.get("lawNumber", "")})
+            "label_en": r.get("itemLabelEn", ""), "law_number": r.get("lawNumber", ""),
+            "law_number_en": law_number_en(r.get("lawNumber", ""))})
     return groups
 
 
@@ -192,6 +193,7 @@ class TimelineRow:
     end: int | None = None
     marks: list[int] = field(default_factory=list)
     frequency: str = ""
+    frequency_lang: str = ""  # the language tag of ``frequency`` ("ja"): an English page leaves a Japanese one out
 
     def covers(self, year: int) -> bool:
         return self.start is not None and self.end is not None and self.start <= year <= self.end
@@ -232,7 +234,8 @@ def figure4(store: Store, plan: str) -> Timeline:
     for r in raw:
         rows.append(TimelineRow(r["role"], r["item"], r.get("itemLabel") or r.get("itemLabelEn") or r["item"],
                                 r.get("itemLabelEn", ""), _year(r.get("start")), _year(r.get("end")),
-                                [y] if (y := _year(r.get("scheduled"))) else [], r.get("frequency", "")))
+                                [y] if (y := _year(r.get("scheduled"))) else [], r.get("frequency", ""),
+                                r.get("frequencyLang", "")))
     own = next((r for r in rows if r.role == "plan" and r.start), None)
     for r in rows:
         if r.role == "review" and not r.marks and r.frequency and own:

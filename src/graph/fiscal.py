@@ -86,3 +86,32 @@ def fiscal_year_label_ja(year: int) -> str:
 def fiscal_year_label_en(year: int) -> str:
     """English label, e.g. ``FY2021``."""
     return f"FY{year}"
+
+
+#: Kinds of national law in a law number (法令番号) → their names in the Japanese Law Translation database.
+LAW_KINDS_EN = {"法律": "Act", "政令": "Cabinet Order", "勅令": "Imperial Ordinance"}
+
+_LAW_NUMBER_RE = re.compile(r"^(令和|平成|昭和)(元|\d{1,2})年(法律|政令|勅令)第(\d+)号$")
+
+
+def law_number_en(number: str) -> str:
+    """The English citation of a law number, or ``""`` when it is not one this module can read.
+
+    Why: the graph keeps a law's number as the law gives it (平成28年法律第103号);
+    an English page cites it as the Japanese Law Translation database does,
+    with the era year turned into the Gregorian one (the same conversion as
+    fiscal years). Ministerial orders name their ministry and are left as they are.
+
+    >>> law_number_en("平成28年法律第103号")
+    'Act No. 103 of 2016'
+    >>> law_number_en("令和元年政令第１号")
+    'Cabinet Order No. 1 of 2019'
+    >>> law_number_en("総務省令第5号")
+    ''
+    """
+    m = _LAW_NUMBER_RE.match(unicodedata.normalize("NFKC", number).strip())
+    if not m:
+        return ""
+    era, n, kind, no = m.groups()
+    year = ERAS[era][0] + (1 if n == "元" else int(n)) - 1
+    return f"{LAW_KINDS_EN[kind]} No. {int(no)} of {year}"

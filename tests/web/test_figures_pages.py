@@ -99,6 +99,26 @@ def test_english_titles_and_labels(client):
     assert "High-quality administrative services" in page and "上質な行政サービス" not in page
 
 
+def test_english_figures_cite_years_and_law_numbers_in_english(client):
+    # 図表4: fiscal years as FY2021 (和暦 beneath), and no Japanese-only frequency notes (不断, 毎年):
+    # the review's English label already says how often
+    page = _text(client, "/figures/4", lang="en")
+    heads = re.findall(r'<th scope="col" data-year="(\d{4})">(.*?)<br>', page)
+    assert heads == [(str(y), f"FY{y}") for y in range(2021, 2026)]
+    assert '<span class="pg-note" lang="ja">令和3年度</span>' in page
+    assert "Annual review of the action plan" in page and "毎年" not in page and "不断" not in page
+    assert "（毎年）" in _text(client, "/figures/4", lang="ja")
+    # 図表1: the law number as the Japanese Law Translation database cites it
+    page = _text(client, "/figures/1", lang="en")
+    assert "(Act No. 103 of 2016)" in page and "平成28年法律第103号" not in page
+    assert "（平成28年法律第103号）" in _text(client, "/figures/1", lang="ja")
+
+
+def test_dataset_page_brackets_follow_the_language(client):
+    assert "(with named graphs: provenance)" in _text(client, "/dataset", lang="en")
+    assert "（名前付きグラフ（出典）付き）" in _text(client, "/dataset", lang="ja")
+
+
 def test_unknown_figure_and_bad_plan(client):
     assert client.get("/figures/5").status_code == 404
     assert client.get("/figures/1", query_string={"plan": "not an iri"}).status_code == 400
