@@ -229,13 +229,13 @@ def figure4(store: Store, plan: str) -> Timeline:
     every year of the plan period; a scheduled review in its year. The columns
     run from the earliest to the latest year any row mentions.
     """
-    raw = _rows(store, "figure4-period", plan)
     rows: list[TimelineRow] = []
-    for r in raw:
+    for terms in run_named(store, "figure4-period", {"plan": plan}).dicts():
+        r = {k: t.value for k, t in terms.items()}
         rows.append(TimelineRow(r["role"], r["item"], r.get("itemLabel") or r.get("itemLabelEn") or r["item"],
                                 r.get("itemLabelEn", ""), _year(r.get("start")), _year(r.get("end")),
                                 [y] if (y := _year(r.get("scheduled"))) else [], r.get("frequency", ""),
-                                r.get("frequencyLang", "")))
+                                getattr(terms.get("frequency"), "language", None) or ""))
     own = next((r for r in rows if r.role == "plan" and r.start), None)
     for r in rows:
         if r.role == "review" and not r.marks and r.frequency and own:
