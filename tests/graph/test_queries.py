@@ -10,8 +10,8 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from graph.errors import ParameterError, QuerySyntaxError, UnknownQuery
-from graph.remote_sparql import bind_values
 from graph.queries import QUERY_DIR, bind, get_query, list_queries, parse_query_file, run_named
+from graph.remote_sparql import bind_values
 from graph.store import SelectResult
 
 ID = "https://w3id.org/plangraph/id/"

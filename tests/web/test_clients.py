@@ -31,6 +31,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
 from graph.queries import bind, list_queries, run_named
+from graph.remote_sparql import bind_values
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -43,18 +44,15 @@ def endpoint(make_app, live_server, saitama_store) -> str:
 
 
 def query_text(name: str) -> tuple[str, dict]:
-    """The named query's text with its example parameters written in, and the parameters."""
+    """The named query's text with its example parameters bound by VALUES, and the parameters.
+
+    The text is what a remote store sends (``bind_values``): one ``VALUES`` at the top, and the same
+    inside each sub-SELECT that projects the parameter (``label-search`` picks its best labels for
+    ``?q`` in one), so any SPARQL client gets the library's answer with it.
+    """
     query = next(q for q in list_queries() if q.name == name)
     params = {p.name: p.example for p in query.parameters if p.example}
-    bound = bind(query, params)
-    text = query.text
-    if bound:
-        names = list(bound)
-        values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + \
-                 " ".join(str(bound[n]) for n in names) + ") }"
-        m = re.search(r"WHERE\s*\{", text, re.IGNORECASE)
-        text = text[:m.end()] + " " + values + " " + text[m.end():]
-    return text, params
+    return bind_values(query.text, bind(query, params)), params
 
 
 def concatenated(name: str) -> set[str]:
