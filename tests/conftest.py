@@ -27,7 +27,9 @@ def synthetic_country(municipalities: int = 3, seed: int = 1):
     """
     import io
 
-    from graph.store import EmbeddedStore, ontology_files
+    from graph.store import EmbeddedStore
+
+    from graph.sources import ontology_files
     from graph.synthetic import write_graph
 
     store = EmbeddedStore()

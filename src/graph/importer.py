@@ -23,7 +23,8 @@ from .errors import InputError, ValidationError
 from .queries import get_query
 from .settings import Settings
 from .spreadsheet import read_table
-from .store import Store, graph_iri_for_file
+from .store import Store
+from .sources import graph_iri_for_file
 from .validate import shacl_results
 
 @dataclass(frozen=True)

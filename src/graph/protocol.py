@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from .errors import InputError, NotFound, QueryError
 from .results import DEFAULT_FORMAT, RESULT_FORMATS
 from .rdfio import parse_quads
-from .store import Store, rdf_format
+from .store import Store
+from .sources import rdf_format
 from .vocab import RDF
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -59,7 +59,8 @@ from .rdfio import parse_error, parse_quads
 from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form,
                             read_json_results)
 from .settings import DEFAULT_BASE_IRI, Settings
-from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter, rdf_format
+from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter
+from .sources import rdf_format
 
 _RESULTS_JSON = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"

@@ -10,7 +10,7 @@ Terms crossing this interface are pyoxigraph terms (``NamedNode``,
 ``BlankNode``, ``Literal``, ``Triple``), whatever the backend.
 
 Named graphs: every quad lives in a named graph. A file's default-graph
-triples go to :func:`graph_iri_for_file`; TriG/N-Quads graphs keep their own
+triples go to :func:`graph.sources.graph_iri_for_file`; TriG/N-Quads graphs keep their own
 names (the Saitama data uses one named graph per sourced assertion, see
 ``docs/model.md``). Queries see the union of all graphs as their default graph.
 
@@ -31,77 +31,10 @@ import pyoxigraph as ox
 
 from .errors import NotFound, ParameterError, ParseError, QuerySyntaxError, StoreError
 from .rdfio import as_bytes, check_safe, parse_error, parse_quads
-from .settings import DEFAULT_BASE_IRI, ONTOLOGY_DIR, PROJECT_ROOT, Settings
+from .settings import DEFAULT_BASE_IRI, Settings
+from .sources import configured_data_files, graph_iri_for_file, ontology_files, rdf_format
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
-
-#: File extension → pyoxigraph format. One table; every loader and exporter uses it.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML,
-    "owl": ox.RdfFormat.RDF_XML,
-}
-
-
-def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
-    """The pyoxigraph format for a format name or a file name.
-
-    >>> rdf_format("plan.trig") == ox.RdfFormat.TRIG
-    True
-    """
-    key = str(name_or_path).lower()
-    if "." in key:
-        key = key.rsplit(".", 1)[1]
-    try:
-        return RDF_FORMATS[key]
-    except KeyError:
-        raise ParseError(f"unknown RDF format {key!r} (known: {', '.join(sorted(set(RDF_FORMATS)))})",
-                         source=str(name_or_path)) from None
-
-
-def graph_iri_for_file(path: Path, base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """The named graph that receives a file's default-graph triples.
-
-    Stable across machines: built from the path relative to the project root.
-
-    >>> graph_iri_for_file(PROJECT_ROOT / "data" / "saitama" / "plan.trig")
-    'https://w3id.org/plangraph/id/graph/data/saitama/plan.trig'
-    """
-    path = Path(path).resolve()
-    try:
-        rel = path.relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        rel = "file/" + path.name
-    return f"{base_iri}graph/{rel}"
-
-
-def ontology_files() -> list[Path]:
-    """The ontology files loaded into every store (not the SHACL shapes)."""
-    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if "shapes" not in p.name)
-
-
-def data_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the RDF files under them, in a stable order."""
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lstrip(".").lower() in RDF_FORMATS))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise NotFound(f"{p}: no such file or folder")
-    return out
-
 
 # --- results -------------------------------------------------------------------
 
@@ -414,16 +347,6 @@ def open_store(settings: Settings) -> Store:
                 store.flush()
             raise
     return store
-
-
-def configured_data_files(settings: Settings) -> list[Path]:
-    """The data files the settings name: ``data_paths``, plus ``import_dir`` when it exists.
-
-    One definition for loading (:func:`load_default`) and for checking
-    (``plangraph validate``, ``plangraph export``), so both see the same files.
-    """
-    imports = [Path(settings.import_dir)] if Path(settings.import_dir).is_dir() else []
-    return data_files(list(settings.data_paths) + imports)
 
 
 #: Files at least this big are streamed into an on-disk store with pyoxigraph's

@@ -32,7 +32,8 @@ from .errors import ValidationError
 from .rdfio import literal_ok, parse_quads
 from .results import compact_iri, printable
 from .settings import DEFAULT_BASE_IRI, ONTOLOGY_DIR
-from .store import EmbeddedStore, Store, data_files, graph_iri_for_file, ontology_files, rdf_format
+from .store import EmbeddedStore, Store
+from .sources import data_files, graph_iri_for_file, ontology_files, rdf_format
 from .vocab import CLASSES, PG_NS, PREFIXES, PROPERTIES, RDF, RDFS, SH, SKOS, TERMS, XSD
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"

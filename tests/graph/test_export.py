@@ -14,7 +14,8 @@ from rdflib.compare import isomorphic
 from graph.dataset import LICENSE, dataset_statistics, describe_dataset, describe_dataset_bytes
 from graph.errors import NotFound
 from graph.export import EXPORT_FORMATS, export_bytes, export_file, published_context
-from graph.store import EmbeddedStore, graph_iri_for_file
+from graph.store import EmbeddedStore
+from graph.sources import graph_iri_for_file
 from graph.vocab import PREFIXES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

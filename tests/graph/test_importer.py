@@ -18,7 +18,8 @@ from graph.fiscal import parse_fiscal_year
 from graph.importer import import_action_plan
 from graph.settings import load_settings
 from graph.spreadsheet import read_table
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+from graph.sources import ontology_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

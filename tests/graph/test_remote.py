@@ -414,7 +414,7 @@ ex:a2 {{ ex:plan ex:supports ex:goal2 . }}
 
 def test_push_replaces_the_files_graph_and_its_own_named_graphs(fake, tmp_path):
     from graph.commands.push import push_files
-    from graph.store import graph_iri_for_file
+    from graph.sources import graph_iri_for_file
 
     f = tmp_path / "plan.trig"
     f.write_text(TRIG, encoding="utf-8")

@@ -15,7 +15,8 @@ import pytest
 import graph.alignment as al
 from graph import scope as sc
 from graph.memo import memo_bounded
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+from graph.sources import ontology_files
 from graph.synthetic import municipality_codes
 
 from tests.conftest import synthetic_country

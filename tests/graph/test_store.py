@@ -12,7 +12,8 @@ import pytest
 
 from graph.errors import NotFound, ParseError
 from graph.settings import load_settings
-from graph.store import EmbeddedStore, configured_data_files, graph_iri_for_file, load_default, open_store
+from graph.store import EmbeddedStore, load_default, open_store
+from graph.sources import configured_data_files, graph_iri_for_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BAD = FIXTURES / "bad"

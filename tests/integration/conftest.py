@@ -18,7 +18,7 @@ from graph.commands.push import push_files
 from graph.errors import PlanGraphError
 from graph.remote import RemoteStore
 from graph.settings import DATA_DIR, DEFAULT_BASE_IRI
-from graph.store import data_files, ontology_files
+from graph.sources import data_files, ontology_files
 
 CI_DIR = Path(os.environ.get("PLANGRAPH_CI_DIR", "/tmp/plangraph-ci"))
 

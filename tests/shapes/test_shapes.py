@@ -35,7 +35,7 @@ import pyshacl
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from graph.store import ontology_files
+from graph.sources import ontology_files
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -8,7 +8,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+
+from graph.sources import ontology_files
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE.parent / "fixtures" / "views" / "sample-plan.trig"

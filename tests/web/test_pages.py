@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from graph.queries import list_queries
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+from graph.sources import ontology_files
 from graph.vocab import PREFIXES
 from web import create_app
 

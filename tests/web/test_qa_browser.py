@@ -91,7 +91,8 @@ LONG_TTL = """
 @pytest.fixture(scope="module")
 def long_server(live_server):
     """A tiny store whose labels and values are long and unbroken, as real plan text can be."""
-    from graph.store import EmbeddedStore, ontology_files
+    from graph.store import EmbeddedStore
+    from graph.sources import ontology_files
     from web import create_app
 
     store = EmbeddedStore()

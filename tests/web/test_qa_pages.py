@@ -36,7 +36,8 @@ def test_nav_reaches_reports_and_marks_the_current_section(client, url, current)
 
 
 def _import_app(tmp_path):
-    from graph.store import EmbeddedStore, ontology_files
+    from graph.store import EmbeddedStore
+    from graph.sources import ontology_files
 
     store = EmbeddedStore()
     for f in ontology_files():
@@ -110,7 +111,8 @@ def test_figures_pick_the_plan_by_its_name_not_by_typing_an_iri(client):
 
 
 def test_view_filters_offer_only_the_chosen_plans_policies_and_upper_plans():
-    from graph.store import EmbeddedStore, data_files, ontology_files
+    from graph.store import EmbeddedStore
+    from graph.sources import data_files, ontology_files
 
     store = EmbeddedStore()
     for f in [*ontology_files(), *data_files([ROOT / "data" / "saitama", ROOT / "data" / "sample"])]:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+
+from graph.sources import ontology_files
 from web import create_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "mini.trig"

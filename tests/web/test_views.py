@@ -12,7 +12,9 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from graph.store import EmbeddedStore, ontology_files
+from graph.store import EmbeddedStore
+
+from graph.sources import ontology_files
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "views" / "sample-plan.trig"
 BASE = "https://w3id.org/plangraph/id/"

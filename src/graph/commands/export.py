@@ -9,7 +9,7 @@ import click
 from ..atomic import write_bytes
 from ..dataset import describe_dataset_bytes
 from ..export import EXPORT_FORMATS, export_bytes, export_file
-from ..store import configured_data_files
+from ..sources import configured_data_files
 from ..validate import check_files
 from . import CliContext, pass_cli, stdout_bytes
 

@@ -1,6 +1,6 @@
 """``plangraph push``: load the ontology and the data into an external SPARQL server.
 
-One named graph per source file (:func:`graph.store.graph_iri_for_file`) for
+One named graph per source file (:func:`graph.sources.graph_iri_for_file`) for
 the triples a file states outside any named graph. TriG and N-Quads files
 that name their own graphs keep them: the Saitama data puts every sourced
 statement in its own ``pg:Assertion`` graph, and the synthetic country one
@@ -26,7 +26,7 @@ from ..errors import ConfigError
 from ..rdfio import as_bytes, check_safe, parse_error
 from ..remote import RemoteStore
 from ..settings import load_settings
-from ..store import data_files, graph_iri_for_file, ontology_files, rdf_format
+from ..sources import data_files, graph_iri_for_file, ontology_files, rdf_format
 
 #: Formats parsed as a stream from the file (the others are read whole and safety-checked first).
 _STREAMED = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}

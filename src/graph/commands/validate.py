@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ValidationError
-from ..store import configured_data_files
+from ..sources import configured_data_files
 from ..validate import check_files, validate
 from . import CliContext, pass_cli
 
