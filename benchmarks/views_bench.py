@@ -30,6 +30,10 @@ sys.path.insert(0, str(ROOT))
 from graph import alignment, network  # noqa: E402
 from graph.store import EmbeddedStore  # noqa: E402
 
+# graph.network imports pyvis lazily, when a view is first built: 0.4–0.8 s (pyvis pulls in IPython),
+# once per process. Imported here, so the "view" column times building a view, not that import.
+import pyvis.network  # noqa: E402, F401
+
 BASE = "https://w3id.org/plangraph/id/synthetic/bench/"
 PG = "https://w3id.org/plangraph/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
