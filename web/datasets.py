@@ -14,11 +14,12 @@ context that every JSON-LD answer embeds (so no reader needs to fetch it).
 from __future__ import annotations
 
 import json
+from itertools import chain
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics_soon, describe_dataset
-from graph.export import EXPORT_FORMATS, export_bytes, published_context
+from graph.export import EXPORT_FORMATS, gzipped, iter_export, published_context
 from graph.labels import fetch_labels
 from graph.results import RESULT_FORMATS, serialize_result
 from graph.store import GraphResult
@@ -90,13 +91,21 @@ def context():
 
 @bp.get("/dataset/plangraph.<ext>")
 def download(ext: str):
-    """The whole dataset in one export format, as a file download."""
-    name = DOWNLOADS.get(ext)
+    """The whole dataset in one export format, as a file download streamed in chunks; ``.gz`` gzipped.
+
+    The first chunk is made before the response starts, so an export that
+    cannot be made (JSON-LD of a store too big for it) is an error page, not
+    a cut-off file.
+    """
+    gzip = ext.endswith(".gz")
+    name = DOWNLOADS.get(ext.removesuffix(".gz"))
     if name is None:
         abort(404)
     fmt = EXPORT_FORMATS[name]
-    resp = Response(export_bytes(get_store(), name), mimetype=fmt.media_type)
-    resp.headers["Content-Disposition"] = f'attachment; filename="plangraph.{fmt.extension}"'
+    chunks = iter_export(get_store(), name, max_document_quads=get_settings().download_max_document_quads)
+    body = chain([next(chunks, b"")], chunks)
+    resp = Response(gzipped(body) if gzip else body, mimetype="application/gzip" if gzip else fmt.media_type)
+    resp.headers["Content-Disposition"] = f'attachment; filename="plangraph.{ext}"'
     resp.headers["Link"] = f'<{LICENSE}>; rel="license"'
     return resp
 

@@ -218,6 +218,16 @@ def describe_dataset(
             add(dist, DCAT + "downloadURL", iri(url))
             add(dist, DCAT + "accessURL", iri(url))
             add(ds, VOID + "dataDump", iri(url))
+            # the same file gzipped (graph.export.gzipped), a distribution of its own
+            gz = iri(f"{ds_iri}/distribution/{f.name}-gzip")
+            add(ds, DCAT + "distribution", gz)
+            add(gz, RDF + "type", iri(DCAT + "Distribution"))
+            add(gz, DCTERMS + "title", ox.Literal(f"{f.rdf_format.name} (gzip)"))
+            add(gz, DCAT + "mediaType", iri(_IANA + f.media_type))
+            add(gz, DCAT + "compressFormat", iri(_IANA + "application/gzip"))
+            add(gz, DCTERMS + "license", iri(LICENSE))
+            add(gz, DCAT + "downloadURL", iri(url + ".gz"))
+            add(gz, DCAT + "accessURL", iri(url + ".gz"))
     return out
 
 

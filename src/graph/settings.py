@@ -93,6 +93,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Empty: all writes are disabled.", _opt_str),
     Setting("max_upload_bytes", 5_000_000, "Largest accepted upload, in bytes.", int),
     Setting("max_view_nodes", 2_000, "Node cap of one network view.", int),
+    Setting("download_max_document_quads", 1_000_000,
+            "Largest dataset, in quads, offered as a JSON-LD or RDF/XML download (each is built whole in "
+            "memory); N-Quads, TriG, N-Triples and Turtle downloads stream at any size.", int),
     Setting("whole_network_max_municipalities", 10,
             "Most municipalities a store may hold for the network views and reports to draw the whole "
             "store's alignment network when no plan or municipality is chosen; with more they ask for a "
@@ -127,6 +130,7 @@ class Settings:
     update_token: str | None = None
     max_upload_bytes: int = 5_000_000
     max_view_nodes: int = 2_000
+    download_max_document_quads: int = 1_000_000
     whole_network_max_municipalities: int = 10
     import_dir: Path = DATA_DIR / "imports"
 

@@ -166,11 +166,70 @@ def test_void_and_dcat_description(mini):
     assert one("SELECT ?n WHERE { ?d void:classPartition ?p . ?p void:class "
                "<https://w3id.org/plangraph/ontology#SectorPlan> ; void:entities ?n }") == ["1"]
     assert one("SELECT ?e WHERE { ?d void:sparqlEndpoint ?e }") == ["http://localhost:5000/sparql"]
-    assert sorted(one("SELECT ?m WHERE { ?d dcat:distribution ?x . ?x dcat:mediaType ?m }")) == sorted(
+    assert sorted(one("SELECT ?m WHERE { ?d dcat:distribution ?x . ?x dcat:mediaType ?m "
+                      "FILTER NOT EXISTS { ?x dcat:compressFormat ?c } }")) == sorted(
         "https://www.iana.org/assignments/media-types/" + f.media_type for f in EXPORT_FORMATS.values())
+    # each also gzipped, as a distribution of its own
+    assert sorted(one("SELECT ?u WHERE { ?d dcat:distribution ?x . ?x dcat:compressFormat "
+                      "<https://www.iana.org/assignments/media-types/application/gzip> ; dcat:downloadURL ?u }")) == \
+        sorted(f"http://localhost:5000/download/plangraph.{f.extension}.gz" for f in EXPORT_FORMATS.values())
     assert "http://localhost:5000/download/plangraph.ttl" in one("SELECT ?u WHERE { ?d void:dataDump ?u }")
     assert "https://w3id.org/plangraph/ontology" in one("SELECT ?v WHERE { ?d void:vocabulary ?v }")
     rights = one("SELECT ?r WHERE { ?d dcterms:rights ?r FILTER(lang(?r) = 'ja') }")[0]
     assert "さいたま市" in rights and "CC BY 4.0" in rights
     # serialized, it parses back with rdflib too
     assert len(rdflib.Graph().parse(data=describe_dataset_bytes(mini), format="turtle")) > 20
+
+
+# --- streamed in chunks (a national store's export never sits in memory whole) -------------
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples", "trig", "nquads"])
+def test_exports_streamed_in_small_chunks_round_trip(saitama_store, name, monkeypatch, no_network):
+    import graph.export as export
+
+    monkeypatch.setattr(export, "CHUNK", 7)  # the Saitama data makes hundreds of chunks
+    chunks = list(export.iter_export(saitama_store, name))
+    assert len(chunks) > 50
+    _check_round_trip(saitama_store, name)  # export_bytes is the chunks joined
+    if name in ("turtle", "trig"):  # the prefixes are declared once, at the start
+        text = b"".join(chunks).decode()
+        assert text.count("@prefix pg: <https://w3id.org/plangraph/ontology#>") == 1
+        assert text.startswith("@prefix ")
+        assert all(not c.startswith(b"@prefix") for c in chunks[1:])
+
+
+def test_turtle_keeps_a_subjects_triples_together_across_chunks(saitama_store, monkeypatch):
+    import graph.export as export
+
+    monkeypatch.setattr(export, "CHUNK", 5)
+    turtle = b"".join(export.iter_export(saitama_store, "turtle")).decode()
+    plan = "<https://w3id.org/plangraph/id/lg/111007/plan/digital-2021>"
+    # one statement block per subject: the subject starts a line once, its first predicate is rdf:type
+    starts = [line for line in turtle.splitlines() if line.startswith(plan + " ")]
+    assert len(starts) == 1 and starts[0].startswith(plan + " a ")
+
+
+def test_triples_by_subject_streams_what_the_generic_default_holds(saitama_store):
+    from graph.store import Store
+
+    streamed = [sorted(map(str, ts)) for ts in saitama_store.triples_by_subject()]
+    held = [sorted(map(str, ts)) for ts in Store.triples_by_subject(saitama_store)]
+    assert sorted(streamed) == sorted(held)
+    # each subject once, each triple once, and the union of the graphs
+    assert len({ts[0].split(" ")[0] for ts in streamed}) == len(streamed)
+    assert sum(map(len, streamed)) == len({q.triple for q in saitama_store.quads()})
+    one = saitama_store.graphs()[:3]
+    assert sum(map(len, saitama_store.triples_by_subject(one))) == \
+        len({q.triple for g in one for q in saitama_store.quads(g)})
+
+
+@pytest.mark.parametrize("name", ["jsonld", "rdfxml"])
+def test_whole_document_formats_refuse_a_store_over_the_limit(mini, name):
+    from graph.errors import InputError
+    from graph.export import iter_export
+
+    size = len(list(mini.quads()))
+    assert list(iter_export(mini, name, max_document_quads=size))  # at the limit: made
+    with pytest.raises(InputError, match="N-Quads, TriG, N-Triples and Turtle"):
+        list(iter_export(mini, name, max_document_quads=size - 1))
+    assert list(iter_export(mini, "nquads", max_document_quads=1))  # streamed formats: any size

@@ -250,6 +250,31 @@ def test_dataset_downloads_hold_the_whole_graph(client, app, ext, fmt, quads):
             len({(q.subject, q.predicate, q.object) for q in store.quads()})
 
 
+@pytest.mark.parametrize("ext", ["nq", "ttl", "jsonld"])
+def test_dataset_downloads_stream_and_come_gzipped_too(client, ext):
+    import gzip
+
+    plain = client.get(f"/dataset/plangraph.{ext}")
+    assert plain.is_streamed  # chunk by chunk (graph.export.iter_export), never the whole store at once
+    packed = client.get(f"/dataset/plangraph.{ext}.gz")
+    assert packed.status_code == 200 and packed.mimetype == "application/gzip"
+    assert packed.headers["Content-Disposition"] == f'attachment; filename="plangraph.{ext}.gz"'
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
+    assert f'href="/dataset/plangraph.{ext}.gz"' in text(client.get("/dataset"))
+    assert client.get(f"/dataset/plangraph.{ext}.zip").status_code == 404
+
+
+def test_a_json_ld_download_too_big_to_build_is_a_clear_error_not_a_cut_off_file():
+    store = build_store()
+    small = create_app({"TESTING": True, "download_max_document_quads": 10}, store=store).test_client()
+    resp = small.get("/dataset/plangraph.jsonld", headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert "N-Quads, TriG, N-Triples and Turtle" in resp.get_data(as_text=True)
+    streamed = small.get("/dataset/plangraph.nq")
+    assert streamed.status_code == 200 and len(list(ox.parse(streamed.get_data(), format=ox.RdfFormat.N_QUADS))) > 10
+
+
 @pytest.mark.parametrize("how", [{"headers": {"Accept": "text/turtle"}}, {"path": "/dataset.ttl"}])
 def test_dataset_description_as_rdf(client, how):
     resp = client.get(how.get("path", "/dataset"), headers=how.get("headers", {}))

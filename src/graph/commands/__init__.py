@@ -12,7 +12,7 @@ so ``plangraph query --list`` never loads the data.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import click
 
@@ -50,8 +50,13 @@ class CliContext:
 pass_cli = click.make_pass_decorator(CliContext)
 
 
-def stdout_bytes(data: bytes) -> None:
-    """Write bytes to stdout unchanged (RDF and CSV must not be re-encoded by the terminal's locale)."""
+def stdout_bytes(data: bytes | Iterable[bytes]) -> None:
+    """Write bytes (or chunks of bytes, as they come) to stdout unchanged.
+
+    RDF and CSV must not be re-encoded by the terminal's locale; a streamed
+    export goes out chunk by chunk instead of being held whole.
+    """
     out = click.get_binary_stream("stdout")
-    out.write(data)
+    for chunk in [data] if isinstance(data, bytes) else data:
+        out.write(chunk)
     out.flush()

@@ -8,7 +8,7 @@ import click
 
 from ..atomic import write_bytes
 from ..dataset import describe_dataset_bytes
-from ..export import EXPORT_FORMATS, export_bytes, export_file
+from ..export import EXPORT_FORMATS, export_file, iter_export
 from ..sources import configured_data_files
 from ..validate import check_files
 from . import CliContext, pass_cli, stdout_bytes
@@ -60,4 +60,4 @@ def command(cli: CliContext, fmt, out, graphs, void, endpoint_url, dump_base_url
         export_file(store, fmt, out, graphs=list(graphs) or None)
         click.echo(f"{out}: {EXPORT_FORMATS[fmt].rdf_format.name} written", err=True)
     else:
-        stdout_bytes(export_bytes(store, fmt, graphs=list(graphs) or None))
+        stdout_bytes(iter_export(store, fmt, graphs=list(graphs) or None))
