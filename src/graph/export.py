@@ -24,8 +24,8 @@ import json
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence
 
@@ -194,8 +194,8 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
     Why: the whole country is 6.7M quads, 1.6 GB of N-Quads; held whole, one
     download took 80 s before its first byte and 1.8 GB of the app's memory.
     N-Quads and TriG stream the quads; N-Triples and Turtle stream one
-    subject's merged triples at a time (:meth:`Store.triples_by_subject`), in
-    subject order, ``rdf:type`` first. Turtle and TriG chunks after the first
+    subject's merged triples at a time (:meth:`Store.triples_by_subject`: in
+    subject order up to 100,000 subjects), ``rdf:type`` first. Turtle and TriG chunks after the first
     leave out the ``@prefix`` lines they repeat; a TriG graph may be split into
     two ``GRAPH`` blocks at a chunk's end (still one graph to any reader).
 
@@ -262,7 +262,7 @@ def _without_prefix_lines(body: bytes) -> bytes:
 
 
 def gzipped(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
-    """The chunks as one gzip stream (``.nq.gz`` and the like: the whole country's N-Quads shrink about 10×).
+    """The chunks as one gzip stream (``.nq.gz`` and the like: the synthetic country's N-Quads shrink about 30×).
 
     >>> import gzip
     >>> gzip.decompress(b"".join(gzipped([b"<a> ", b"<b> <c> ."])))

@@ -40,6 +40,7 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 #: Up to this many subjects, :meth:`Store.triples_by_subject` gives them sorted (a few MB to sort).
 SORTED_SUBJECTS = 100_000
 
+
 # --- results -------------------------------------------------------------------
 
 @dataclass
