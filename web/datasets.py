@@ -14,11 +14,14 @@ context that every JSON-LD answer embeds (so no reader needs to fetch it).
 from __future__ import annotations
 
 import json
+import threading
 from itertools import chain
+from typing import Iterator
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics_soon, describe_dataset
+from graph.errors import NotReady
 from graph.export import EXPORT_FORMATS, gzipped, iter_export, published_context
 from graph.labels import fetch_labels
 from graph.results import RESULT_FORMATS, serialize_result
@@ -89,22 +92,67 @@ def context():
     return Response(body, mimetype="application/ld+json")
 
 
+@bp.record_once
+def _download_slots(state) -> None:
+    settings = state.app.extensions["plangraph.settings"]
+    state.app.extensions["plangraph.download_slots"] = threading.BoundedSemaphore(settings.download_concurrency)
+
+
+class _InSlot:
+    """A download's chunks, holding a download slot until the last chunk is read or the response closed.
+
+    A class, not a generator: the WSGI server calls ``close()`` when the
+    response is sent or the client went away, also before the first chunk
+    (a generator's ``finally`` would not run then).
+    """
+
+    def __init__(self, chunks: Iterator[bytes], slots: threading.BoundedSemaphore):
+        self.chunks, self.slots, self.held = chunks, slots, True
+
+    def __iter__(self) -> "_InSlot":
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self.chunks)
+        except BaseException:  # the end, or a failure midway: either way the slot is free again
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.held:
+            self.held = False
+            self.slots.release()
+
+
 @bp.get("/dataset/plangraph.<ext>")
 def download(ext: str):
     """The whole dataset in one export format, as a file download streamed in chunks; ``.gz`` gzipped.
 
     The first chunk is made before the response starts, so an export that
     cannot be made (JSON-LD of a store too big for it) is an error page, not
-    a cut-off file.
+    a cut-off file. At most ``download_concurrency`` downloads run at once: on
+    a national store one takes minutes and holds a request thread, so more
+    would leave no thread for the pages.
     """
     gzip = ext.endswith(".gz")
     name = DOWNLOADS.get(ext.removesuffix(".gz"))
     if name is None:
         abort(404)
     fmt = EXPORT_FORMATS[name]
-    chunks = iter_export(get_store(), name, max_document_quads=get_settings().download_max_document_quads)
-    body = chain([next(chunks, b"")], chunks)
-    resp = Response(gzipped(body) if gzip else body, mimetype="application/gzip" if gzip else fmt.media_type)
+    slots = current_app.extensions["plangraph.download_slots"]
+    if not slots.acquire(blocking=False):
+        raise NotReady("データセットのダウンロードが混み合っています。しばらくしてからもう一度お試しください / "
+                       "every download slot is busy (whole-dataset downloads take minutes on a big store); "
+                       "try again shortly", title="Busy")
+    try:
+        chunks = iter_export(get_store(), name, max_document_quads=get_settings().download_max_document_quads)
+        body: Iterator[bytes] = chain([next(chunks, b"")], chunks)
+    except BaseException:
+        slots.release()
+        raise
+    resp = Response(_InSlot(gzipped(body) if gzip else body, slots),
+                    mimetype="application/gzip" if gzip else fmt.media_type)
     resp.headers["Content-Disposition"] = f'attachment; filename="plangraph.{ext}"'
     resp.headers["Link"] = f'<{LICENSE}>; rel="license"'
     return resp

@@ -132,7 +132,8 @@ class AuthError(PlanGraphError):
 
 
 class NotReady(PlanGraphError):
-    """An answer that is still being prepared in the background (a big store's search index)."""
+    """An answer that cannot be given now but can be later: a big store's search index still
+    being built, or every download slot busy (HTTP 503 with ``Retry-After``)."""
 
     status = 503
     title = "Not ready yet"

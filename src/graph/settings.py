@@ -96,6 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("download_max_document_quads", 1_000_000,
             "Largest dataset, in quads, offered as a JSON-LD or RDF/XML download (each is built whole in "
             "memory); N-Quads, TriG, N-Triples and Turtle downloads stream at any size.", int),
+    Setting("download_concurrency", 2,
+            "Whole-dataset downloads made at the same time (on a national store each takes minutes and holds "
+            "a request thread); more are answered 503 with Retry-After.", int),
     Setting("whole_network_max_municipalities", 10,
             "Most municipalities a store may hold for the network views and reports to draw the whole "
             "store's alignment network when no plan or municipality is chosen; with more they ask for a "
@@ -131,6 +134,7 @@ class Settings:
     max_upload_bytes: int = 5_000_000
     max_view_nodes: int = 2_000
     download_max_document_quads: int = 1_000_000
+    download_concurrency: int = 2
     whole_network_max_municipalities: int = 10
     import_dir: Path = DATA_DIR / "imports"
 

@@ -275,6 +275,22 @@ def test_a_json_ld_download_too_big_to_build_is_a_clear_error_not_a_cut_off_file
     assert streamed.status_code == 200 and len(list(ox.parse(streamed.get_data(), format=ox.RdfFormat.N_QUADS))) > 10
 
 
+def test_downloads_at_once_are_capped_and_a_slot_frees_when_a_download_ends():
+    app = create_app({"TESTING": True, "download_concurrency": 1, "download_max_document_quads": 10},
+                     store=build_store())
+    client = app.test_client()
+    running = client.get("/dataset/plangraph.nq", buffered=False)  # being sent: it holds the one slot
+    assert running.status_code == 200
+    busy = client.get("/dataset/plangraph.ttl", headers={"Accept": "application/json"})
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "30"
+    assert "download slot" in busy.get_data(as_text=True)
+    assert client.get("/dataset").status_code == 200  # the pages are not held up
+    running.close()  # the server closes the response when it is sent or the client goes away
+    # a download that fails before its first byte gives its slot back too
+    assert client.get("/dataset/plangraph.jsonld", headers={"Accept": "application/json"}).status_code == 400
+    assert client.get("/dataset/plangraph.ttl").status_code == 200
+
+
 @pytest.mark.parametrize("how", [{"headers": {"Accept": "text/turtle"}}, {"path": "/dataset.ttl"}])
 def test_dataset_description_as_rdf(client, how):
     resp = client.get(how.get("path", "/dataset"), headers=how.get("headers", {}))
