@@ -201,11 +201,20 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
 
     JSON-LD and RDF/XML are one document each, built in memory; with
     ``max_document_quads`` (the web downloads), a store with more quads than
-    that raises :class:`InputError` instead of exhausting the app's memory.
+    that raises :class:`InputError` instead of exhausting the app's memory,
+    and so does any format of a store that cannot stream (a remote one:
+    :attr:`Store.streams_exports`).
     """
     fmt = export_format(format)
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
     _check_graphs(store, graphs)
+    if max_document_quads is not None and not store.streams_exports and len(store) > max_document_quads:
+        # a remote store's quads arrive as whole results: every format would be held whole here
+        raise InputError(
+            f"このデータセットは外部の SPARQL サーバーにあり、{max_document_quads:,} 件を超えるため、ここからは"
+            "ダウンロードできません。サーバーのダンプを使ってください / the dataset lives on an external SPARQL "
+            f"server and has more than {max_document_quads:,} quads, which this app would have to hold in "
+            "memory to export: take the server's own dump", title="Export too large for this store")
     if fmt.name == "jsonld" or fmt.rdf_format == ox.RdfFormat.RDF_XML:
         quads = list(islice(_select(store, graphs), None if max_document_quads is None else max_document_quads + 1))
         if max_document_quads is not None and len(quads) > max_document_quads:

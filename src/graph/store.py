@@ -81,6 +81,11 @@ class Store:
     #: answers about the whole store can be kept until the next write (:mod:`graph.memo`).
     version: int = 0
 
+    #: Can :meth:`quads` and :meth:`triples_by_subject` stream a store of any size in bounded memory?
+    #: The embedded store reads its index; a remote store reads whole results (:mod:`graph.export`
+    #: then caps what the web downloads offer from it).
+    streams_exports: bool = False
+
     def _changed(self) -> None:
         self.version += 1
 
@@ -188,6 +193,8 @@ def _iri_rewriter(base_iri: str):
 
 class EmbeddedStore(Store):
     """pyoxigraph in this process: in memory, or on disk when ``path`` is given."""
+
+    streams_exports = True
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  base_iri: str = DEFAULT_BASE_IRI):
