@@ -95,7 +95,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_view_nodes", 2_000, "Node cap of one network view.", int),
     Setting("download_max_document_quads", 1_000_000,
             "Largest dataset, in quads, offered as a JSON-LD or RDF/XML download (each is built whole in "
-            "memory); N-Quads, TriG, N-Triples and Turtle downloads stream at any size.", int),
+            "memory); N-Quads, TriG, N-Triples and Turtle downloads stream at any size from the embedded store "
+            "(from an external server every format is capped so).", int),
     Setting("download_concurrency", 2,
             "Whole-dataset downloads made at the same time (on a national store each takes minutes and holds "
             "a request thread); more are answered 503 with Retry-After.", int),
