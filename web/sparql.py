@@ -12,6 +12,8 @@ sessions to ride on, so a cross-site form can never change data.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from flask import Blueprint, Response, redirect, request, url_for
 
 from graph import protocol
@@ -167,8 +169,8 @@ def graph_store() -> Response:
     graph = _gsp_target()
     if request.method in ("GET", "HEAD"):
         name = protocol.choose_format("graph", param=request.args.get("format"), accept=_accepted())
-        body = protocol.read_graph(get_store(), graph, name)
-        resp = Response(body, mimetype=RESULT_FORMATS[name].media_type)
+        chunks = protocol.read_graph(get_store(), graph, name)
+        resp = Response(chain([next(chunks, b"")], chunks), mimetype=RESULT_FORMATS[name].media_type)
         resp.vary.add("Accept")
         return resp
     if graph is None:

@@ -14,11 +14,12 @@ workers see every write).
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
 from .errors import InputError, NotFound, QueryError
+from .export import iter_export
 from .results import DEFAULT_FORMAT, RESULT_FORMATS
 from .rdfio import parse_quads
 from .store import Store
@@ -171,12 +172,18 @@ def graph_iri(value: str) -> str:
     return node.value
 
 
-def read_graph(store: Store, graph: str | None, format: str) -> bytes:
-    """A graph's triples in an RDF format; ``None`` is the default graph (the union, as queries see it)."""
+def read_graph(store: Store, graph: str | None, format: str) -> Iterator[bytes]:
+    """A graph's triples in an RDF format, in chunks; ``None`` is the default graph (the union, as queries see it).
+
+    Turtle and N-Triples stream (:func:`graph.export.iter_export`): ``?default`` of a national
+    store is its every triple, which held whole took GBs of the app's memory.
+    """
     if graph is not None and graph not in set(store.graphs()):
         raise NotFound(f"no graph <{graph}> in this store")
+    if format in ("turtle", "ntriples"):
+        return iter_export(store, format, graphs=[graph] if graph else None)
     seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
-    return RESULT_FORMATS[format].serialize(_Graph(list(seen)))
+    return iter([RESULT_FORMATS[format].serialize(_Graph(list(seen)))])
 
 
 def parse_upload(data: bytes, media_type: str, graph: str) -> list[ox.Quad]:
