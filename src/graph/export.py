@@ -216,8 +216,10 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
             f"server and has more than {max_document_quads:,} quads, which this app would have to hold in "
             "memory to export: take the server's own dump", title="Export too large for this store")
     if fmt.name == "jsonld" or fmt.rdf_format == ox.RdfFormat.RDF_XML:
-        quads = list(islice(_select(store, graphs), None if max_document_quads is None else max_document_quads + 1))
-        if max_document_quads is not None and len(quads) > max_document_quads:
+        # counted before anything is held (a national store's first million quads alone are ~400 MB);
+        # the engine counts a whole store in 2 s where reading a million quads here took 14 s
+        if max_document_quads is not None and (len(store) if not graphs else sum(
+                1 for _ in islice(_select(store, graphs), max_document_quads + 1))) > max_document_quads:
             raise InputError(
                 f"{fmt.name} の書き出しは全体を一度に組み立てるため、{max_document_quads:,} 件以下のデータに限ります。"
                 "N-Quads・TriG・N-Triples・Turtle は件数によらず書き出せます / "
@@ -225,6 +227,7 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
                 f"{max_document_quads:,} quads and this dataset has more; N-Quads, TriG, N-Triples and Turtle "
                 "are streamed at any size (or run plangraph export)",
                 title="Export too large for this format")
+        quads = list(_select(store, graphs))
         if fmt.name == "jsonld":
             yield to_jsonld(quads)
         else:
