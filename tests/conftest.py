@@ -15,7 +15,7 @@ FIXTURES = TESTS / "fixtures"
 def saitama_store():
     """The embedded store with the ontology and the real Saitama graph (read-only use)."""
     from graph.settings import load_settings
-    from graph.store import open_store
+    from graph.loading import open_store
 
     return open_store(load_settings(environ={}))
 

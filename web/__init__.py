@@ -15,9 +15,10 @@ from flask import Flask, current_app
 from graph import netguard
 from graph.executor import QueryExecutor, open_executor
 from graph.settings import Settings, load_settings
-from graph.store import Store, open_store
+from graph.store import Store
 
 #: Blueprints, each one concern, registered in this order. Each module exposes ``bp``.
+from graph.loading import open_store
 BLUEPRINTS: tuple[str, ...] = ("i18n", "pages", "entities", "datasets", "search", "figures", "imports", "views", "reports",
                               "errors", "security", "sparql")
 

@@ -2,7 +2,7 @@
 
 When one machine is not enough, PlanGraph runs unchanged on an existing
 server: set ``store_url`` (and ``store_update_url``, ``store_gsp_url``,
-``store_user``, ``store_password``, ``store_auth``) and :func:`graph.store.open_store`
+``store_user``, ``store_password``, ``store_auth``) and :func:`graph.loading.open_store`
 returns a :class:`RemoteStore` instead of the embedded one.
 
 Protocol. Queries are POSTed form-encoded (SPARQL 1.1 Protocol §2.1.2, the

@@ -89,7 +89,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
 def configured_data_files(settings: Settings) -> list[Path]:
     """The data files the settings name: ``data_paths``, plus ``import_dir`` when it exists.
 
-    One definition for loading (:func:`graph.store.load_default`) and for checking
+    One definition for loading (:func:`graph.loading.load_default`) and for checking
     (``plangraph validate``, ``plangraph export``), so both see the same files.
     """
     imports = [Path(settings.import_dir)] if Path(settings.import_dir).is_dir() else []

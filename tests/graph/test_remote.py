@@ -25,7 +25,8 @@ from graph.remote import STAGING_PREFIX, RemoteStore
 from graph.remote_sparql import bind_values, can_page, inline_filter_literals, paged_select, query_form
 from graph.results import to_json
 from graph.settings import load_settings
-from graph.store import EmbeddedStore, SelectResult, open_store
+from graph.store import EmbeddedStore, SelectResult
+from graph.loading import open_store
 
 EX = "https://ex.org/"
 DATA = "\n".join(

@@ -12,7 +12,8 @@ import pytest
 
 from graph.errors import NotFound, ParseError
 from graph.settings import load_settings
-from graph.store import EmbeddedStore, load_default, open_store
+from graph.store import EmbeddedStore
+from graph.loading import load_default, open_store
 from graph.sources import configured_data_files, graph_iri_for_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -219,9 +220,9 @@ def test_a_disk_store_whose_first_load_fails_stays_empty_and_fails_again(tmp_pat
 
 
 def test_load_default_streams_big_files_into_a_disk_store(tmp_path, monkeypatch):
-    import graph.store as store_module
+    import graph.loading as loading_module
 
-    monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 10)
+    monkeypatch.setattr(loading_module, "BULK_LOAD_BYTES", 10)
     nt = tmp_path / "big.nt"
     nt.write_text("".join(f'<https://ex.org/s{i}> <{LABEL}> "ラベル{i}"@ja .\n' for i in range(100)),
                   encoding="utf-8")

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Mapping
 import click
 
 from ..settings import Settings, load_settings
-from ..store import Store, open_store
+from ..store import Store
+from ..loading import open_store
 
 
 class CliContext:
