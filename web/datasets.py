@@ -4,8 +4,8 @@
 open-data portals (Turtle, JSON-LD, RDF/XML, N-Triples by ``Accept`` or by
 ``/dataset.ttl`` …), built by :func:`graph.dataset.describe_dataset`. Every
 export format of :data:`graph.export.EXPORT_FORMATS` is a download at
-``/dataset/plangraph.<extension>``, with the licence stated beside it and in
-the description. ``/.well-known/void`` (the VoID spec's well-known location)
+``/dataset/plangraph.<extension>`` (and gzipped at ``….<extension>.gz``),
+streamed in chunks, with the licence stated beside it and in the description. ``/.well-known/void`` (the VoID spec's well-known location)
 redirects here, and the description's own IRI (``{base_iri}dataset``)
 dereferences here too. ``/dataset/context.jsonld`` publishes the JSON-LD
 context that every JSON-LD answer embeds (so no reader needs to fetch it).
