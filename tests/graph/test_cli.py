@@ -95,6 +95,25 @@ def test_stats_on_the_saitama_graph():
     assert any(p["label_ja"] == "さいたま市行政デジタル化計画" for p in data["plans"])
 
 
+def test_stats_for_one_municipality_lists_its_plans_only(monkeypatch):
+    import graph.commands.stats as stats
+
+    # the whole-store counts (a minute on the whole country) are not made
+    monkeypatch.setattr(stats, "dataset_statistics", lambda store: pytest.fail("counted the whole store"))
+    r = run("stats", "--municipality", "111007")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("自治体 / municipality: さいたま市 (111007)")
+    assert "さいたま市行政デジタル化計画  (pg:SectorPlan, 要素 elements: 7)" in r.output
+    data = json.loads(run("--data", str(ROOT / "data" / "sample"), "stats", "--json", "--municipality",
+                          "https://w3id.org/plangraph/id/synthetic/lg/990019").output)
+    assert data["code"] == "990019" and data["label_ja"] == "サンプル市（架空）"
+    assert {p["label_ja"] for p in data["plans"]} >= {"サンプル市デジタル化計画（架空）"}
+    assert max(p["elements"] for p in data["plans"]) > 0
+    r = run("stats", "--municipality", "999999")
+    assert r.exit_code == 1
+    _one_line_error(r, "no municipality '999999'")
+
+
 def test_stats_with_data_option_sees_only_that_data():
     data = json.loads(run("--data", str(MINI), "stats", "--json").output)
     assert [p["label_ja"] for p in data["plans"]] == ["テスト市デジタル計画"]
