@@ -215,7 +215,7 @@ FLOOR_QUERY = "ASK {}"
 FLOOR_REPEAT = 200
 
 
-def run_floor(conn: http.client.HTTPConnection) -> float:
+def run_floor(conn: http.client.HTTPConnection, repeat: int = FLOOR_REPEAT, warm: int = 5) -> float:
     """Median ms of ``ASK {}`` at ``/sparql`` on (a)'s connection: the fixed cost every query pays.
 
     No data is read, so what remains is the request itself: client and
@@ -224,24 +224,31 @@ def run_floor(conn: http.client.HTTPConnection) -> float:
     target = "/sparql?" + urllib.parse.urlencode({"query": FLOOR_QUERY})
     headers = {"Accept": "application/sparql-results+json"}
     times = []
-    for i in range(FLOOR_REPEAT + 5):  # the first few warm the worker and the connection
+    for i in range(repeat + warm):  # the first few warm the worker and the connection
         t = time.perf_counter()
         conn.request("GET", target, headers=headers)
         resp = conn.getresponse()
         resp.read()
         if resp.status != 200:
             raise SystemExit(f"{FLOOR_QUERY} through /sparql answered HTTP {resp.status}")
-        if i >= 5:
+        if i >= warm:
             times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
 
 
-def run_http(url: str, per_query: dict[str, dict], repeat: int) -> dict[str, float]:
+def run_http(url: str, per_query: dict[str, dict], repeat: int,
+             raw: dict[str, object] | None = None) -> tuple[dict[str, float], dict[str, dict]]:
     """Median ms per named query over one kept-alive HTTP connection, as a client library's session does.
 
     A new TCP connection per request (urllib) adds about 0.4 ms of the client's own work;
     that is not the endpoint's cost. The result's ``FLOOR_QUERY`` entry is :func:`run_floor`.
+    With ``raw`` (query name → a function running it on raw pyoxigraph in this process), each
+    request alternates with a raw run and an ``ASK {}`` request, and their medians come back
+    too (``{"raw": ms, "floor": ms}`` per query): on a shared machine whose speed drifts by up
+    to 2× within minutes, (a), (c) and the floor measured minutes apart compared the drift as
+    much as the endpoint.
     """
+    raw_out: dict[str, dict] = {}
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
     out: dict[str, object] = {FLOOR_QUERY: run_floor(conn)}
@@ -263,13 +270,22 @@ def run_http(url: str, per_query: dict[str, dict], repeat: int) -> dict[str, flo
         if first > ONCE_S * 1000:  # label-search on the whole country: one run says enough
             out[name] = first
             continue
+        run_raw = (raw or {}).get(name)
+        raw_times, floor_times = [], []
         for _ in range(repeat):
             t = time.perf_counter()
             get()
             times.append((time.perf_counter() - t) * 1000)
+            if run_raw is not None:
+                t = time.perf_counter()
+                run_raw()
+                raw_times.append((time.perf_counter() - t) * 1000)
+                floor_times.append(run_floor(conn, repeat=1, warm=0))
         out[name] = statistics.median(times)
+        if raw_times:
+            raw_out[name] = {"raw": statistics.median(raw_times), "floor": statistics.median(floor_times)}
     conn.close()
-    return out
+    return out, raw_out
 
 
 # --- the report -----------------------------------------------------------------------
@@ -305,6 +321,16 @@ def print_floor(http: dict) -> None:
               f"median of {FLOOR_REPEAT}): {http[FLOOR_QUERY]:.2f} ms\n")
 
 
+def raw_runners(file: Path, per_query: dict[str, dict]) -> dict[str, object]:
+    """Raw pyoxigraph runs of each named query in this process, on the data the app loads (for (c))."""
+    from bench_child import raw_runner
+    from graph.loading import open_store
+    from graph.settings import load_settings
+
+    store = open_store(load_settings(environ={}, overrides={"data_paths": [str(file)]}))
+    return {name: raw_runner(store.raw, name, params) for name, params in per_query.items()}
+
+
 def per_query_params(params: dict, only: set[str] | None = None) -> dict[str, dict]:
     from graph.queries import list_queries
 
@@ -328,10 +354,14 @@ def bench_size(size: int, args, workdir: Path) -> dict:
     print(f"embedded (in memory): load {loaded['load_s']:.1f} s, peak RSS {done['rss_mb']:,.0f} MB "
           f"(after load {loaded['rss_mb']:,.0f} MB)")
     http: dict = {}
+    raw_here: dict = {}
     if not args.no_http:
+        per_query = per_query_params(params, args.queries)
+        runners = raw_runners(file, per_query)
         proc, url, startup = start_app({"PLANGRAPH_DATA_PATHS": str(file)})
         try:
-            http = run_http(url, per_query_params(params, args.queries), args.repeat)
+            http, raw_here = run_http(url, per_query, args.repeat, runners)
+            del runners
             print(f"app (plangraph serve, in memory): ready in {startup:.1f} s, "
                   f"{memory_tree(proc.pid)}")
         finally:
@@ -345,16 +375,21 @@ def bench_size(size: int, args, workdir: Path) -> dict:
         print(f"rdflib: skipped above {args.rdflib_max:,} triples (--rdflib-max)")
     print("\nmedian latency in ms (rows = answer size)\n")
     print_floor(http)
+    if raw_here:
+        print("(c) ran in this process, alternating with (a) request by request, and so did an `ASK {}` "
+              "request for each query's floor in (a)/(c+floor); (b) in a child process\n")
     head = ["query", "rows", "(a) http", "(b) store", "(c) raw", "(d) rdflib", "(a)/(c)", "(a)−(c) ms",
             "(a)/(c+floor)", "(d)/(c)"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for name, e in emb.items():
         a, d = http.get(name), rd.get(name)
+        here = raw_here.get(name, {"raw": e["raw_ms"], "floor": http.get(FLOOR_QUERY)})
+        c = here["raw"]
         print(f"| {name} | {e['rows']:,} | {fmt_ms(a) if a is not None else '—'} | {fmt_ms(e['store_ms'])} | "
-              f"{fmt_ms(e['raw_ms'])} | {fmt_ms(d) if d is not None else '—'} | {ratio(a, e['raw_ms'])} | "
-              f"{overhead(a, e['raw_ms'])} | {floor_ratio(a, e['raw_ms'], http.get(FLOOR_QUERY))} | "
-              f"{ratio(d, e['raw_ms'])} |", flush=True)
+              f"{fmt_ms(c)} | {fmt_ms(d) if d is not None else '—'} | {ratio(a, c)} | "
+              f"{overhead(a, c)} | {floor_ratio(a, c, here['floor'])} | "
+              f"{ratio(d, c)} |", flush=True)
     return params
 
 
@@ -381,7 +416,7 @@ def bench_country(args, workdir: Path, params: dict | None) -> None:
         rss = memory_tree(proc.pid)
         print(f"app restart (plangraph serve on the on-disk store, first /sparql answer): {startup:.2f} s, "
               f"{rss}", flush=True)
-        http = run_http(url, {k: v for k, v in per_query_params(params).items() if v}, args.repeat)
+        http, _ = run_http(url, {k: v for k, v in per_query_params(params).items() if v}, args.repeat)
         print(f"app after the scoped queries: {memory_tree(proc.pid)}\n")
     finally:
         stop_app(proc)

@@ -31,7 +31,7 @@ import pyoxigraph as ox  # noqa: E402
 from graph.queries import bind, get_query, list_queries, run_named  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
 from graph.store import EmbeddedStore  # noqa: E402
-from graph.loading import load_default, open_store
+from graph.loading import load_default, open_store  # noqa: E402
 
 
 def emit(**kw) -> None:
