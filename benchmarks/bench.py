@@ -10,10 +10,13 @@ latency of every named query, measured
   (c) on raw pyoxigraph: ``Store.query`` with the same substitutions, rows materialised;
   (d) on rdflib's own SPARQL engine, where it finishes within ``--rdflib-timeout`` per query;
 
-and prints a table with the ratios (a)/(c) and (d)/(c). Above each table a
-**floor** line gives the median latency of ``ASK {}`` through (a)'s path
+and prints a table with the ratios (a)/(c), (a)/(c+floor) and (d)/(c). Above each
+table a **floor** line gives the median latency of ``ASK {}`` through (a)'s path
 (``GET /sparql`` on the same connection): the fixed cost any query pays
-before it reads any data. ``--country`` adds the
+before it reads any data. (c) and each query's own floor run in this process
+alternately with (a), request by request, so that the machine's drift (up to
+2× within minutes on a shared machine) touches all three alike; (b) runs in
+a child process, with the load time and memory. ``--country`` adds the
 whole synthetic country (1,741 municipalities, about 6.8M triples) on an
 on-disk store: build time, then the time and memory until the library and
 the app answer after a restart, and the latency of the questions scoped to
