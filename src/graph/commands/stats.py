@@ -26,12 +26,17 @@ def collect(store, base_iri: str) -> dict:
         classes.append({"class": compact_iri(c, prefixes),
                         "label_ja": printable(row["label_ja"].value) if "label_ja" in row else "",
                         "label_en": printable(row["label_en"].value) if "label_en" in row else "", "entities": n})
-    plans = [{"plan": compact_iri(r["plan"].value, prefixes),
-              "label_ja": printable(r["label"].value) if "label" in r else "",
-              "type": compact_iri(r["type"].value, prefixes) if "type" in r else "",
-              "elements": int(r["elements"].value)} for r in store.query(get_query("_stats-plans").text).dicts()]
+    plans = [_plan(r, prefixes) for r in store.query(get_query("_stats-plans").text).dicts()]
     return {"quads": len(store), "triples": stats.triples, "graphs": len(stats.graphs),
             "classes": classes, "plans": plans}
+
+
+def _plan(row: dict, prefixes: dict) -> dict:
+    """One row of ``_stats-plans`` as ``stats`` prints it."""
+    return {"plan": compact_iri(row["plan"].value, prefixes),
+            "label_ja": printable(row["label"].value) if "label" in row else "",
+            "type": compact_iri(row["type"].value, prefixes) if "type" in row else "",
+            "elements": int(row["elements"].value)}
 
 
 def collect_municipality(store, base_iri: str, municipality: str) -> dict:
@@ -50,10 +55,7 @@ def collect_municipality(store, base_iri: str, municipality: str) -> dict:
     plan_iris = dict.fromkeys(r["plan"].value for r in run_named(store, "municipality-plans",
                                                                  {"municipality": found.iri}).dicts())
     text = get_query("_stats-plans").text
-    plans = [{"plan": compact_iri(r["plan"].value, prefixes),
-              "label_ja": printable(r["label"].value) if "label" in r else "",
-              "type": compact_iri(r["type"].value, prefixes) if "type" in r else "",
-              "elements": int(r["elements"].value)}
+    plans = [_plan(r, prefixes)
              for iri in plan_iris for r in store.query(text, substitutions={"plan": ox.NamedNode(iri)}).dicts()]
     plans.sort(key=lambda p: (p["label_ja"], p["plan"]))
     return {"municipality": compact_iri(found.iri, prefixes), "label_ja": found.label_ja or "",
