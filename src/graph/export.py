@@ -202,19 +202,22 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
     JSON-LD and RDF/XML are one document each, built in memory; with
     ``max_document_quads`` (the web downloads), a store with more quads than
     that raises :class:`InputError` instead of exhausting the app's memory,
-    and so does any format of a store that cannot stream (a remote one:
-    :attr:`Store.streams_exports`).
+    and so does a format the store cannot stream (a remote store streams
+    N-Quads and TriG graph by graph, but not the merged triple formats:
+    :attr:`Store.streams_quads`, :attr:`Store.streams_triples`).
     """
     fmt = export_format(format)
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
     _check_graphs(store, graphs)
-    if max_document_quads is not None and not store.streams_exports and len(store) > max_document_quads:
-        # a remote store's quads arrive as whole results: every format would be held whole here
+    streams = store.streams_quads if fmt.quads else store.streams_triples
+    if max_document_quads is not None and not streams and len(store) > max_document_quads:
+        # a remote store merges the graphs of a triple format in the app: it would hold them all here
         raise InputError(
-            f"このデータセットは外部の SPARQL サーバーにあり、{max_document_quads:,} 件を超えるため、ここからは"
-            "ダウンロードできません。サーバーのダンプを使ってください / the dataset lives on an external SPARQL "
-            f"server and has more than {max_document_quads:,} quads, which this app would have to hold in "
-            "memory to export: take the server's own dump", title="Export too large for this store")
+            f"このデータセットは外部の SPARQL サーバーにあり、{max_document_quads:,} 件を超えるため、この形式では"
+            "ここからダウンロードできません。N-Quads か TriG（グラフごとに送ります）か、サーバーのダンプを使ってください / "
+            f"the dataset lives on an external SPARQL server and has more than {max_document_quads:,} quads: "
+            f"{fmt.name} merges the graphs, which this app would have to hold in memory. Download N-Quads or "
+            "TriG (sent graph by graph) or take the server's own dump", title="Export too large for this store")
     if fmt.name == "jsonld" or fmt.rdf_format == ox.RdfFormat.RDF_XML:
         # counted before anything is held (a national store's first million quads alone are ~400 MB);
         # the engine counts a whole store in 2 s where reading a million quads here took 14 s

@@ -25,17 +25,25 @@ announced by the ``X-SPARQL-MaxRows`` header) is read in pages instead; see
 answers are not paged: Virtuoso cuts them at ``ResultSetMaxRows`` + 1 triples
 without saying so, so an answer of exactly ``page_size`` or ``page_size + 1``
 triples is marked ``truncated`` (possibly wrongly, on a server without a cap).
+Whole-store reads (:meth:`RemoteStore.quads`, :meth:`RemoteStore.pairs`: the
+search index, N-Quads and TriG exports) go one named graph at a time, so they
+stream, each request under the cap and within its own deadline.
 
 Writes are never partial. :meth:`RemoteStore.write_graphs` uploads every graph
 into its own staging graph first (``urn:plangraph:staging:…``); only when all
-uploads succeeded does one update request ``MOVE`` each staging graph onto its
+uploads succeeded do update requests ``MOVE`` each staging graph onto its
 target. If an upload fails, the staging graphs are dropped and no target graph
-has changed. Oxigraph runs one update request as one transaction, so the
-whole set is replaced at once. Virtuoso does not: we checked that an
-``INSERT DATA`` before a failing operation in the same request stays, so on
-Virtuoso each graph is replaced atomically (one ``MOVE``), but a failure in
-the middle of the final request can leave some graphs new and others old —
-never a half-written graph.
+has changed. Each graph is replaced atomically (one ``MOVE``); a write of up to
+``commit_triples`` (100,000) triples is one request, which Oxigraph runs as one
+transaction, so the whole set is replaced at once. A bigger write commits in
+requests of at most that many triples (a whole graph each): in one request,
+1M triples made Oxigraph server hold a 3 GB transaction, and Virtuoso refused
+it ("log after image size went above the limit", its
+``TransactionAfterImageLimit``). A failure between two commit requests leaves
+the graphs committed before it new and the rest old, and says how many; never
+a half-written graph. Virtuoso does not run even one request as one
+transaction: we checked that an ``INSERT DATA`` before a failing operation in
+the same request stays.
 
 Errors. Unreachable server → :class:`StoreError` "cannot reach SPARQL server
 at …"; 401/403 → :class:`AuthError`; 400 → :class:`QuerySyntaxError` with the
@@ -53,7 +61,7 @@ from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
-from .errors import AuthError, QuerySyntaxError, QueryTimeout, StoreError
+from .errors import AuthError, PlanGraphError, QuerySyntaxError, QueryTimeout, StoreError
 from .remote_http import HttpClient
 from .rdfio import parse_error, parse_quads
 from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form,
@@ -75,19 +83,21 @@ class RemoteStore(Store):
     ``page_size`` is the row count asked per page when a server caps
     results (Virtuoso's default cap is 10,000); ``chunk_triples`` the size of
     one ``INSERT DATA`` when there is no GSP URL (Virtuoso refuses requests
-    whose generated SQL passes 10,000 lines, about 3,000 triples).
+    whose generated SQL passes 10,000 lines, about 3,000 triples);
+    ``commit_triples`` how many staged triples one commit request moves into
+    place at most (see the module docstring).
     """
 
     def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
                  user: str | None = None, password: str | None = None, auth: str = "basic",
                  timeout_s: float = 10.0, write_timeout_s: float = 600.0, page_size: int = 10_000,
-                 chunk_triples: int = 1_000, base_iri: str = DEFAULT_BASE_IRI):
+                 chunk_triples: int = 1_000, commit_triples: int = 100_000, base_iri: str = DEFAULT_BASE_IRI):
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
         self.user, self.auth = user, auth  # the password lives only in the HTTP client
         self.timeout_s, self.write_timeout_s = timeout_s, write_timeout_s
-        self.page_size, self.chunk_triples = page_size, chunk_triples
+        self.page_size, self.chunk_triples, self.commit_triples = page_size, chunk_triples, commit_triples
         self.base_iri = base_iri
         self._rewrite = _iri_rewriter(base_iri)
         self._server: str | None = None  # the Server header, learnt when a Virtuoso workaround may apply
@@ -279,22 +289,34 @@ class RemoteStore(Store):
         except BaseException:
             self._drop_quietly(staged.values())
             raise
-        ops = []
+        batches: list[list[str]] = [[]]
+        size = 0
         for graph, stage in staged.items():
             g, s = ox.NamedNode(graph), ox.NamedNode(stage)
             if counts[graph] == 0:
-                if replace:
-                    ops.append(f"DROP SILENT GRAPH {g}")
+                if not replace:
+                    continue
+                op = f"DROP SILENT GRAPH {g}"
             elif replace:
-                ops.append(f"MOVE SILENT GRAPH {s} TO GRAPH {g}")
+                op = f"MOVE SILENT GRAPH {s} TO GRAPH {g}"
             else:
-                ops.append(f"ADD SILENT GRAPH {s} TO GRAPH {g} ; DROP SILENT GRAPH {s}")
-        if ops:
-            try:
-                self.update(" ;\n".join(ops))
-            except BaseException:
-                self._drop_quietly(staged.values())
-                raise
+                op = f"ADD SILENT GRAPH {s} TO GRAPH {g} ; DROP SILENT GRAPH {s}"
+            if batches[-1] and size + counts[graph] > self.commit_triples:
+                batches.append([])
+                size = 0
+            batches[-1].append(op)
+            size += counts[graph]
+        done = 0
+        try:
+            for batch in filter(None, batches):
+                self.update(" ;\n".join(batch))
+                done += len(batch)
+        except BaseException as exc:
+            self._drop_quietly(staged.values())
+            if done and isinstance(exc, PlanGraphError):
+                raise type(exc)(f"{exc} ({done} of {len(staged)} graphs had been replaced, each whole; "
+                                "the others are unchanged: write them again)") from exc
+            raise
         return counts
 
     def _upload(self, stage: str, triples: Iterable[ox.Triple]) -> int:
@@ -331,13 +353,29 @@ class RemoteStore(Store):
         res = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(r[0].value for r in res.rows if isinstance(r[0], ox.NamedNode))
 
+    # A whole-store read goes one named graph at a time: one request per graph, each with its own
+    # deadline and (a graph being one source file) under the server's row cap. As one result, the
+    # country's 1.75M labels had to be paged with ORDER BY … LIMIT … OFFSET, which the server sorts
+    # again for every page, all within one query deadline: on Virtuoso it could not be read at all.
+    streams_quads = True
+
+    def _graph_by_graph(self, variables: str, pattern: str) -> Iterator[tuple[ox.NamedNode, tuple]]:
+        """(graph, row) for ``SELECT variables`` of ``pattern`` in each named graph in turn, lazily."""
+        for g in self.graphs():
+            node = ox.NamedNode(g)
+            for row in self.query(f"SELECT {variables} WHERE {{ GRAPH {node} {{ {pattern} }} }}").rows:
+                yield node, row
+
+    def pairs(self, predicate):
+        p = ox.NamedNode(predicate)
+        return ((s, o) for _, (s, o) in self._graph_by_graph("?s ?o", f"?s {p} ?o"))
+
     def quads(self, graph=None) -> Iterator[ox.Quad]:
         if graph:
             g = ox.NamedNode(graph)
             res = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
             return (ox.Quad(s, p, o, g) for s, p, o in res.rows)
-        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return (ox.Quad(s, p, o, g) for s, p, o, g in res.rows)
+        return (ox.Quad(s, p, o, g) for g, (s, p, o) in self._graph_by_graph("?s ?p ?o", "?s ?p ?o"))
 
     def __len__(self):
         res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -80,10 +80,13 @@ class Store:
     #: answers about the whole store can be kept until the next write (:mod:`graph.memo`).
     version: int = 0
 
-    #: Can :meth:`quads` and :meth:`triples_by_subject` stream a store of any size in bounded memory?
-    #: The embedded store reads its index; a remote store reads whole results (:mod:`graph.export`
-    #: then caps what the web downloads offer from it).
-    streams_exports: bool = False
+    #: Can :meth:`quads` stream a store of any size in bounded memory (N-Quads, TriG)? The embedded
+    #: store reads its index; a remote store reads one named graph at a time. Where it cannot,
+    #: :mod:`graph.export` caps what the web downloads offer.
+    streams_quads: bool = False
+    #: Can :meth:`triples_by_subject` (N-Triples, Turtle: the graphs merged)? The embedded store
+    #: reads one subject at a time from its index; a remote store would hold every triple to merge.
+    streams_triples: bool = False
 
     def _changed(self) -> None:
         self.version += 1
@@ -133,7 +136,8 @@ class Store:
         """Every (subject, object) stated with ``predicate``, in any graph (repeats possible).
 
         For whole-store indexes (:mod:`graph.search`): the embedded store streams
-        them from its index, so 1.75M labels never sit in memory as one result.
+        them from its index and a remote store reads them one named graph at a
+        time, so 1.75M labels never sit in memory as one result.
         """
         return iter(self.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}").rows)
 
@@ -193,7 +197,7 @@ def _iri_rewriter(base_iri: str):
 class EmbeddedStore(Store):
     """pyoxigraph in this process: in memory, or on disk when ``path`` is given."""
 
-    streams_exports = True
+    streams_quads = streams_triples = True
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  base_iri: str = DEFAULT_BASE_IRI):

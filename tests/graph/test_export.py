@@ -248,14 +248,19 @@ def test_whole_document_formats_refuse_a_store_over_the_limit(mini, name):
     assert list(iter_export(mini, "nquads", max_document_quads=1))  # streamed formats: any size
 
 
-def test_a_store_that_cannot_stream_is_capped_in_every_format(mini):
-    # a remote store reads whole results: past the cap even N-Quads would be held whole in the app
+def test_a_store_that_cannot_stream_a_format_is_capped_in_it(mini):
+    # a remote store streams quads graph by graph, but would merge a triple format's graphs in the app
     from graph.errors import InputError
     from graph.export import iter_export
 
     size = len(mini)
-    mini.streams_exports = False
+    mini.streams_triples = False
+    for name in ("turtle", "ntriples"):
+        with pytest.raises(InputError, match="external SPARQL server.*N-Quads or TriG"):
+            list(iter_export(mini, name, max_document_quads=size - 1))
+        assert list(iter_export(mini, name, max_document_quads=size))
+        assert list(iter_export(mini, name))  # plangraph export: no cap
+    assert list(iter_export(mini, "nquads", max_document_quads=1))
+    mini.streams_quads = False
     with pytest.raises(InputError, match="external SPARQL server"):
         list(iter_export(mini, "nquads", max_document_quads=size - 1))
-    assert list(iter_export(mini, "nquads", max_document_quads=size))
-    assert list(iter_export(mini, "nquads"))  # plangraph export: no cap

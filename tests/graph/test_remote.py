@@ -311,6 +311,27 @@ def test_results_past_the_server_cap_are_read_in_pages(fake):
     assert len(unpageable.rows) == 10 and unpageable.truncated  # honest: cannot page a FROM query
 
 
+def test_whole_store_reads_go_graph_by_graph_each_within_its_own_deadline(fake):
+    # As one result, the 25 labels pass the cap (10) and would be paged: ORDER BY … OFFSET, sorted
+    # again by the server for every page, all four requests within one 0.4 s deadline.
+    fake.cap, fake.delay = 10, 0.15
+    s = fake.remote(page_size=10, timeout_s=0.4)
+    pairs = list(s.pairs("http://www.w3.org/2000/01/rdf-schema#label"))
+    assert sorted(o.value for _, o in pairs) == sorted(f"施策{i}" for i in range(25))
+    quads = list(s.quads())
+    assert {(q.subject.value, q.graph_name.value) for q in quads} == \
+        {(f"{EX}m{i}", f"{EX}g{i % 3}") for i in range(25)}
+    assert not [f for f in fake.seen if "OFFSET" in f["query"][0]]
+
+
+def test_whole_store_reads_ask_for_the_next_graph_only_when_needed(fake):
+    s = fake.remote()
+    it = s.quads()
+    assert next(it).graph_name.value == f"{EX}g0"
+    assert len(fake.seen) == 2  # the graph list, then the first graph
+    assert len(list(it)) == 24 and len(fake.seen) == 4
+
+
 def test_max_rows_stops_reading_early(fake):
     res = fake.remote().query("SELECT ?l WHERE { ?m ?p ?l }", max_rows=3)
     assert len(res.rows) == 3 and res.truncated
@@ -378,6 +399,32 @@ def test_a_failed_write_changes_no_graph(fake, gsp):
     with pytest.raises(StoreError, match="disk full"):
         s.write_graphs(new)
     assert sorted(map(str, fake.store.quads())) == before
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def _new_graphs(sizes):
+    return {EX + f"g{i}": [ox.Triple(ox.NamedNode(EX + f"x{j}"), ox.NamedNode(EX + "p"), ox.Literal(f"新{i}"))
+                           for j in range(n)] for i, n in enumerate(sizes)}
+
+
+def test_a_big_write_commits_whole_graphs_in_bounded_requests(fake):
+    # one request moving 1M triples: Oxigraph server held a 3 GB transaction, Virtuoso refused it
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    s.write_graphs(_new_graphs([3, 2, 4]))
+    commits = [f["update"][0] for f in fake.seen if "update" in f and "MOVE" in f["update"][0]]
+    assert [c.count("MOVE") for c in commits] == [2, 1]  # 3+2 triples, then 4: never a graph split
+    assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_a_failure_between_commits_says_which_graphs_are_new(fake):
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    old = {g: sorted(map(str, fake.store.quads(g))) for g in (EX + "g2",)}
+    fake.fail_write = 5  # three uploads, the first commit, then the second commit fails
+    with pytest.raises(StoreError, match=r"disk full.*2 of 3 graphs had been replaced, each whole"):
+        s.write_graphs(_new_graphs([3, 2, 4]))
+    assert [q.object.value for q in fake.store.quads(EX + "g1")] == ["新1", "新1"]
+    assert sorted(map(str, fake.store.quads(EX + "g2"))) == old[EX + "g2"]
     assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
 
 

@@ -102,7 +102,8 @@ def push(store_url, update_url, gsp_url, user, password, auth, data, no_ontology
 
     One named graph per source file, and TriG/N-Quads graphs under their own
     names; every graph is replaced atomically (uploaded to a staging graph,
-    then moved into place), so a failure changes nothing.
+    then moved into place), so a failure never leaves a half-written graph.
+    A file's graphs are moved into place in one request per 100,000 triples.
 
     \b
     Example:
