@@ -37,8 +37,8 @@ has changed. Each graph is replaced atomically (one ``MOVE``); a write of up to
 ``commit_triples`` (100,000) triples is one request, which Oxigraph runs as one
 transaction, so the whole set is replaced at once. A bigger write commits in
 requests of at most that many triples (a whole graph each): in one request,
-1M triples made Oxigraph server hold a 3 GB transaction, and Virtuoso refused
-it ("log after image size went above the limit", its
+1M triples took Oxigraph server 4 minutes, its memory growing to 3.2 GB, and
+Virtuoso refused them ("log after image size went above the limit", its
 ``TransactionAfterImageLimit``). A failure between two commit requests leaves
 the graphs committed before it new and the rest old, and says how many; never
 a half-written graph. Virtuoso does not run even one request as one
