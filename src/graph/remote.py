@@ -360,8 +360,13 @@ class RemoteStore(Store):
     streams_quads = True
 
     def _graph_by_graph(self, variables: str, pattern: str) -> Iterator[tuple[ox.NamedNode, tuple]]:
-        """(graph, row) for ``SELECT variables`` of ``pattern`` in each named graph in turn, lazily."""
+        """(graph, row) for ``SELECT variables`` of ``pattern`` in each named graph in turn, lazily.
+
+        Staging graphs of a write under way (another ``push``) are left out: they are not data yet.
+        """
         for g in self.graphs():
+            if g.startswith(STAGING_PREFIX):
+                continue
             node = ox.NamedNode(g)
             for row in self.query(f"SELECT {variables} WHERE {{ GRAPH {node} {{ {pattern} }} }}").rows:
                 yield node, row

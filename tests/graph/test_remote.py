@@ -332,6 +332,15 @@ def test_whole_store_reads_ask_for_the_next_graph_only_when_needed(fake):
     assert len(list(it)) == 24 and len(fake.seen) == 4
 
 
+def test_whole_store_reads_leave_out_the_staging_graphs_of_a_write_under_way(fake):
+    fake.store.load_data(f'<{EX}half> <http://www.w3.org/2000/01/rdf-schema#label> "途中" '
+                         f'<{STAGING_PREFIX}abc:0> .\n', format="nq")
+    s = fake.remote()
+    assert f"{STAGING_PREFIX}abc:0" in s.graphs()
+    assert len(list(s.quads())) == 25
+    assert "途中" not in {o.value for _, o in s.pairs("http://www.w3.org/2000/01/rdf-schema#label")}
+
+
 def test_max_rows_stops_reading_early(fake):
     res = fake.remote().query("SELECT ?l WHERE { ?m ?p ?l }", max_rows=3)
     assert len(res.rows) == 3 and res.truncated
