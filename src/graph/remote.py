@@ -378,9 +378,11 @@ class RemoteStore(Store):
             for row in self.query(f"SELECT {variables} WHERE {{ GRAPH {node} {{ {pattern} }} }}").rows:
                 yield node, row
 
-    def pairs(self, predicate):
-        p = ox.NamedNode(predicate)
-        return ((s, o) for _, (s, o) in self._graph_by_graph("?s ?o", f"?s {p} ?o"))
+    def pairs(self, *predicates):
+        # all predicates in one request per graph: the search index's four label properties took
+        # 1,036 requests at 1M triples (257 graphs), 17–19 s
+        values = " ".join(str(ox.NamedNode(p)) for p in predicates)
+        return ((s, o) for _, (s, o) in self._graph_by_graph("?s ?o", f"VALUES ?p {{ {values} }} ?s ?p ?o"))
 
     def quads(self, graph=None) -> Iterator[ox.Quad]:
         if graph:

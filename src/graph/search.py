@@ -118,26 +118,25 @@ class LabelIndex:
         lang_codes = {lang: i for i, lang in enumerate(self._langs)}
         ids: dict[str, int] = {}
         seen: set[int] = set()
-        for prop in INDEXED:
-            for s, label in store.pairs(prop):
-                if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
-                    continue
-                lang = label.language or ""
-                sid = ids.get(s.value)
-                if sid is None:
-                    sid = ids[s.value] = len(ids)
-                    iris.add(s.value)
-                mark = hash((sid, label.value, lang))
-                if mark in seen:  # the same label in two graphs (assertion graphs) or two properties
-                    continue
-                seen.add(mark)
-                if lang not in lang_codes:
-                    lang_codes[lang] = len(self._langs)
-                    self._langs.append(lang)
-                keys.add(normalize(label.value))
-                texts.add(label.value)
-                self._subject.append(sid)
-                self._lang.append(lang_codes[lang])
+        for s, label in store.pairs(*INDEXED):
+            if not isinstance(s, ox.NamedNode) or not isinstance(label, ox.Literal):
+                continue
+            lang = label.language or ""
+            sid = ids.get(s.value)
+            if sid is None:
+                sid = ids[s.value] = len(ids)
+                iris.add(s.value)
+            mark = hash((sid, label.value, lang))
+            if mark in seen:  # the same label in two graphs (assertion graphs) or two properties
+                continue
+            seen.add(mark)
+            if lang not in lang_codes:
+                lang_codes[lang] = len(self._langs)
+                self._langs.append(lang)
+            keys.add(normalize(label.value))
+            texts.add(label.value)
+            self._subject.append(sid)
+            self._lang.append(lang_codes[lang])
         self._keys, self._texts, self._iris = keys.done(), texts.done(), iris.done()
 
     def __len__(self) -> int:
@@ -181,7 +180,10 @@ class LabelIndex:
                 score += 10
             score -= min(len(key), 99) // 10
             sid = self._subject[i]
-            if sid not in best or score > best[sid][0]:
+            # the best label of a resource, and among equals the first in text order: the order in
+            # which the store listed its labels (per property, or per graph) does not matter
+            if sid not in best or score > best[sid][0] or \
+                    (score == best[sid][0] and self._texts[i] < self._texts[best[sid][1]]):
                 best[sid] = (score, i)
 
         chosen = heapq.nsmallest(limit * _PRESELECT, best.items(),

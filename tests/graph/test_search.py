@@ -82,6 +82,7 @@ def test_plangraph_type_is_preferred_for_display(store):
 
 # --- the compact index (one string of keys; national stores) ------------------------
 
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
@@ -121,8 +122,16 @@ def test_a_label_stated_in_two_graphs_is_indexed_once_and_other_stores_read_the_
     assert [(h.iri, h.label, h.matched) for h in hits] == [("https://ex.org/a", "施策", "施策")]
     # the generic Store.pairs (a SPARQL SELECT, what a RemoteStore runs) gives what the embedded index reads
     from graph.store import Store
-    generic = sorted((str(a), str(b)) for a, b in Store.pairs(s, LABEL))
-    assert generic == sorted((str(a), str(b)) for a, b in s.pairs(LABEL))
+    generic = sorted((str(a), str(b)) for a, b in Store.pairs(s, LABEL, ALT))
+    assert generic == sorted((str(a), str(b)) for a, b in s.pairs(LABEL, ALT))
+    assert {str(b) for _, b in s.pairs(ALT)} == {'"施策"@en'}
+
+
+def test_a_resources_matched_label_does_not_depend_on_the_order_labels_were_read():
+    # a remote store reads the label properties graph by graph, the embedded one property by property
+    s = _store(f'<https://ex.org/a> <http://www.w3.org/2004/02/skos/core#prefLabel> "施策イ"@ja <https://ex.org/g> .\n'
+               f'<https://ex.org/a> <{LABEL}> "施策ア"@ja <https://ex.org/g> .\n')
+    assert [h.matched for h in search(s, "施策")] == ["施策ア"]  # equal scores: the first in text order
 
 
 def test_a_big_stores_index_is_not_waited_for(monkeypatch):
