@@ -16,7 +16,7 @@ Each of the last three runs in a fresh process, so its peak RSS is its own.
 The store is opened with a 600 s query deadline, so long queries are timed
 (the app stops them at its ``query_timeout_ms``, 10 s by default).
 
-    plangraph generate --municipalities 256 --seed 1 -o /tmp/synthetic-256.nq
+    plangraph generate --municipalities 256 --seed 1 --out /tmp/synthetic-256.nq
     plangraph push --store-url http://127.0.0.1:7878/query --update-url http://127.0.0.1:7878/update \\
         --gsp-url http://127.0.0.1:7878/store --data /tmp/synthetic-256.nq
     python3 benchmarks/remote.py --store-url http://127.0.0.1:7878/query
