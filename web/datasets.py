@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from graph.dataset import DESCRIPTION, LICENSE, RIGHTS, TITLE, dataset_statistics_soon, describe_dataset
 from graph.errors import NotReady
-from graph.export import EXPORT_FORMATS, gzipped, iter_export, published_context
+from graph.export import EXPORT_FORMATS, gzipped, iter_export, published_context, size_limited
 from graph.labels import fetch_labels
 from graph.results import RESULT_FORMATS, serialize_result
 from graph.store import GraphResult
@@ -65,7 +65,11 @@ def dataset():
     counts = stats.classes if stats else {}
     book = fetch_labels(store, list(counts))
     classes = sorted(((book.display(c, lang), c, n) for c, n in counts.items()), key=lambda x: -x[2])
-    downloads = [(f, url_for("datasets.download", ext=f.extension)) for f in EXPORT_FORMATS.values()]
+    # a format the download would refuse at this size is named without a link (once the counts are known)
+    limit = get_settings().download_max_document_quads
+    over = stats is not None and limit is not None and sum(stats.graphs.values()) > limit
+    downloads = [(f, None if over and size_limited(store, f) else url_for("datasets.download", ext=f.extension))
+                 for f in EXPORT_FORMATS.values()]
     description_links = [(ext.lstrip("."), url_for("datasets.dataset_rdf", ext=ext.lstrip(".")))
                          for ext in RDF_EXTENSIONS]
     resp = Response(render_template(

@@ -164,6 +164,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dataset.file": {"ja": "ファイル", "en": "File"},
     "dataset.gzip_hint": {"ja": ".gz は gzip で圧縮した同じファイルです（大きなデータは一般に 10 分の 1 程度になります）。",
                           "en": ".gz is the same file compressed with gzip (large data usually shrinks to about a tenth)."},
+    "dataset.too_large": {"ja": "この大きさのデータは、この形式ではここから提供していません。N-Quads をお使いください。",
+                          "en": "Not offered in this format at this size: take N-Quads."},
     "dataset.with_graphs": {"ja": "（名前付きグラフ（出典）付き）", "en": "(with named graphs: provenance)"},
     "dataset.endpoint": {"ja": "SPARQL エンドポイント", "en": "SPARQL endpoint"},
     "dataset.context": {"ja": "JSON-LD コンテキスト（JSON-LD の各ファイルに埋め込み済み）",

@@ -39,24 +39,47 @@ from .vocab import PREFIXES, RDF, XSD
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One export format: name, pyoxigraph format, media type, extension, keeps named graphs?"""
+    """One export format: name, pyoxigraph format, media type, extension, keeps named graphs?, shown name."""
 
     name: str
     rdf_format: ox.RdfFormat
     media_type: str
     extension: str
     quads: bool
+    label: str
+
+    @property
+    def built_whole(self) -> bool:
+        """JSON-LD and RDF/XML are one document each, built in memory (the others stream)."""
+        return self.rdf_format in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML)
 
 
 #: The one table of export formats (name → format). The CLI's --format choices come from it.
 EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("turtle", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
-    ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
-    ExportFormat("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
-    ExportFormat("nquads", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
-    ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
-    ExportFormat("rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False),
+    ExportFormat("turtle", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False, "Turtle"),
+    ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False, "N-Triples"),
+    ExportFormat("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True, "TriG"),
+    ExportFormat("nquads", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True, "N-Quads"),
+    ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True, "JSON-LD"),
+    ExportFormat("rdfxml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False, "RDF/XML"),
 )}
+
+
+def size_limited(store: Store, fmt: ExportFormat) -> bool:
+    """Whether a web download of ``fmt`` from ``store`` is offered only up to ``max_document_quads``.
+
+    True for a format built whole in memory, and for one this store cannot
+    stream (a remote store merging the graphs of N-Triples or Turtle):
+    :attr:`Store.streams_quads`, :attr:`Store.streams_triples`.
+    """
+    return fmt.built_whole or not (store.streams_quads if fmt.quads else store.streams_triples)
+
+
+def _streamed_labels(store: Store, sep: str, last: str) -> str:
+    """The formats ``store`` streams at any size, for an error message: quad formats first."""
+    names = [EXPORT_FORMATS[n].label for n in ("nquads", "trig", "ntriples", "turtle")
+             if not size_limited(store, EXPORT_FORMATS[n])]
+    return sep.join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
 def export_format(name: str) -> ExportFormat:
@@ -187,6 +210,26 @@ def triple_order(t: ox.Triple) -> tuple:
 CHUNK = 20_000
 
 
+def _too_large(store: Store, fmt: ExportFormat, max_quads: int) -> InputError:
+    streamed_ja, streamed_en = _streamed_labels(store, "・", "・"), _streamed_labels(store, ", ", " and ")
+    if fmt.built_whole:
+        return InputError(
+            f"{fmt.label} の書き出しは全体を一度に組み立てるため、{max_quads:,} 件以下のデータに限ります。"
+            f"{streamed_ja} は件数によらず書き出せます / "
+            f"a {fmt.label} export is built whole in memory, so downloads offer it up to "
+            f"{max_quads:,} quads and this dataset has more; {streamed_en} "
+            "are streamed at any size (or run plangraph export)",
+            title="Export too large for this format")
+    # a remote store would merge the graphs of a triple format in the app, holding them all
+    return InputError(
+        f"このデータセットは外部の SPARQL サーバーにあり、{max_quads:,} 件を超えるため、この形式では"
+        f"ここからダウンロードできません。{streamed_ja}（グラフごとに送ります）か、サーバーのダンプを使ってください / "
+        f"the dataset lives on an external SPARQL server and has more than {max_quads:,} quads: "
+        f"{fmt.label} merges the graphs, which this app would have to hold in memory. Download "
+        f"{_streamed_labels(store, ', ', ' or ')} (sent graph by graph) or take the server's own dump",
+        title="Export too large for this store")
+
+
 def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = None,
                 prefixes: Mapping[str, str] | None = None, max_document_quads: int | None = None) -> Iterator[bytes]:
     """The export as chunks of bytes, in memory bounded by :data:`CHUNK`, not by the store.
@@ -202,34 +245,17 @@ def iter_export(store: Store, format: str, *, graphs: Sequence[str] | None = Non
     JSON-LD and RDF/XML are one document each, built in memory; with
     ``max_document_quads`` (the web downloads), a store with more quads than
     that raises :class:`InputError` instead of exhausting the app's memory,
-    and so does a format the store cannot stream (a remote store streams
-    N-Quads and TriG graph by graph, but not the merged triple formats:
-    :attr:`Store.streams_quads`, :attr:`Store.streams_triples`).
+    and so does a format the store cannot stream (:func:`size_limited`).
     """
     fmt = export_format(format)
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
     _check_graphs(store, graphs)
-    streams = store.streams_quads if fmt.quads else store.streams_triples
-    if max_document_quads is not None and not streams and len(store) > max_document_quads:
-        # a remote store merges the graphs of a triple format in the app: it would hold them all here
-        raise InputError(
-            f"このデータセットは外部の SPARQL サーバーにあり、{max_document_quads:,} 件を超えるため、この形式では"
-            "ここからダウンロードできません。N-Quads か TriG（グラフごとに送ります）か、サーバーのダンプを使ってください / "
-            f"the dataset lives on an external SPARQL server and has more than {max_document_quads:,} quads: "
-            f"{fmt.name} merges the graphs, which this app would have to hold in memory. Download N-Quads or "
-            "TriG (sent graph by graph) or take the server's own dump", title="Export too large for this store")
-    if fmt.name == "jsonld" or fmt.rdf_format == ox.RdfFormat.RDF_XML:
-        # counted before anything is held (a national store's first million quads alone are ~400 MB);
-        # the engine counts a whole store in 2 s where reading a million quads here took 14 s
-        if max_document_quads is not None and (len(store) if not graphs else sum(
-                1 for _ in islice(_select(store, graphs), max_document_quads + 1))) > max_document_quads:
-            raise InputError(
-                f"{fmt.name} の書き出しは全体を一度に組み立てるため、{max_document_quads:,} 件以下のデータに限ります。"
-                "N-Quads・TriG・N-Triples・Turtle は件数によらず書き出せます / "
-                f"a {fmt.name} export is built whole in memory, so downloads offer it up to "
-                f"{max_document_quads:,} quads and this dataset has more; N-Quads, TriG, N-Triples and Turtle "
-                "are streamed at any size (or run plangraph export)",
-                title="Export too large for this format")
+    if max_document_quads is not None and size_limited(store, fmt) and (len(store) if not graphs else sum(
+            # counted before anything is held (a national store's first million quads alone are ~400 MB);
+            # the engine counts a whole store in 2 s where reading a million quads here took 14 s
+            1 for _ in islice(_select(store, graphs), max_document_quads + 1))) > max_document_quads:
+        raise _too_large(store, fmt, max_document_quads)
+    if fmt.built_whole:
         quads = list(_select(store, graphs))
         if fmt.name == "jsonld":
             yield to_jsonld(quads)

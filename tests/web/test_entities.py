@@ -275,6 +275,18 @@ def test_a_json_ld_download_too_big_to_build_is_a_clear_error_not_a_cut_off_file
     assert streamed.status_code == 200 and len(list(ox.parse(streamed.get_data(), format=ox.RdfFormat.N_QUADS))) > 10
 
 
+def test_the_dataset_page_names_without_a_link_the_formats_refused_at_this_size():
+    small = create_app({"TESTING": True, "download_max_document_quads": 10}, store=build_store()).test_client()
+    page = text(small.get("/dataset"))
+    for ext in ("jsonld", "rdf"):  # built whole: refused past 10 quads, so no link that would answer 400
+        assert f'href="/dataset/plangraph.{ext}"' not in page
+    for ext in ("nq", "trig", "nt", "ttl"):  # streamed at any size from the embedded store
+        assert f'href="/dataset/plangraph.{ext}"' in page
+    assert page.count('class="muted small too-large"') == 2 and "N-Quads をお使いください" in page
+    roomy = text(create_app({"TESTING": True}, store=build_store()).test_client().get("/dataset"))
+    assert 'href="/dataset/plangraph.jsonld"' in roomy and "too-large" not in roomy
+
+
 def test_downloads_at_once_are_capped_and_a_slot_frees_when_a_download_ends():
     app = create_app({"TESTING": True, "download_concurrency": 1, "download_max_document_quads": 10},
                      store=build_store())
