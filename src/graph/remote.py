@@ -112,7 +112,7 @@ class RemoteStore(Store):
 
     # --- queries ------------------------------------------------------------
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
-        text = bind_values(sparql, substitutions or {})
+        text = bind_values(sparql, substitutions or {}, unions=not (substitutions and self._is_virtuoso()))
         if any(isinstance(t, ox.Literal) and not t.value.isascii() for t in (substitutions or {}).values()) \
                 and self._is_virtuoso():
             text = inline_filter_literals(text, substitutions)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import AuthError, ParameterError, ParseError, QuerySyntaxError, QueryTimeout, StoreError
-from graph.queries import _term, list_queries
+from graph.queries import QUERY_DIR, _term, get_query, list_queries
 from graph.remote import STAGING_PREFIX, RemoteStore
 from graph.remote_sparql import bind_values, can_page, inline_filter_literals, paged_select, query_form
 from graph.results import to_json
@@ -186,6 +186,10 @@ def _groups_opened_by_values(text: str) -> list[str]:
      ["?e <urn:of>", "?plan <urn:l>"]),
     ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT * WHERE { ?plan <urn:l> ?l } } }",
      ["?e <urn:of>", "?plan <urn:l>"]),
+    # each UNION branch whose own triple patterns use ?plan (not one that only BINDs or lacks it)
+    ("SELECT ?s WHERE { ?s <urn:a> ?b { ?s <urn:of> ?plan } UNION { ?plan <urn:up> ?s } "
+     "UNION { ?s <urn:x> ?o BIND(?plan AS ?p) } UNION { ?s <urn:of> ?plan } }",
+     ["?s <urn:a>", "?s <urn:of>", "?plan <urn:up>", "?s <urn:of>"]),
     # left alone: a computed ?plan; ?plan only in a FILTER;
     # a group inside a sub-SELECT that does not project ?plan (there it is another variable)
     ("SELECT ?plan WHERE { ?e <urn:of> ?plan { SELECT (?x AS ?plan) WHERE { ?x <urn:l> ?l } } }", ["?e <urn:of>"]),
@@ -195,6 +199,21 @@ def _groups_opened_by_values(text: str) -> list[str]:
 ])
 def test_values_also_open_the_inner_groups_that_share_the_variable(query, opened):
     assert _groups_opened_by_values(bind_values(query, {"plan": _P})) == opened
+
+
+def test_virtuoso_gets_no_values_inside_union_branches():
+    # Virtuoso 7.2 refuses VALUES inside a branch with a + path ("transitive derived table …")
+    q = "SELECT ?r WHERE { { ?plan <urn:succeeds>+ ?r } UNION { ?r <urn:succeeds>+ ?plan } }"
+    assert bind_values(q, {"plan": _P}).count("VALUES") == 3
+    assert bind_values(q, {"plan": _P}, unions=False).count("VALUES") == 1
+
+
+@pytest.mark.parametrize("server_header, values", [(None, 3), ("Virtuoso/07.20.3229 (Linux)", 1)])
+def test_the_remote_store_opens_union_branches_except_on_virtuoso(fake, server_header, values):
+    fake.server_header = server_header
+    q = "SELECT ?r WHERE { { ?plan ?p ?r } UNION { ?r ?p ?plan } }"
+    fake.remote().query(q, substitutions={"plan": ox.NamedNode(EX + "m1")})
+    assert [f["query"][0].count("VALUES") for f in fake.seen if "UNION" in f["query"][0]] == [values]
 
 
 _SUBSTITUTION_CASES = [
@@ -219,7 +238,8 @@ def test_values_binding_answers_like_pyoxigraph_substitutions(query):
     assert store.query(bind_values(query, subs)).rows == expected
 
 
-NAMED_WITH_PLAN = [q for q in list_queries() if any(p.name == "plan" for p in q.parameters)]
+NAMED_WITH_PLAN = [q for q in list_queries() + [get_query(f.stem) for f in sorted(QUERY_DIR.glob("_*.rq"))]
+                   if any(p.name == "plan" for p in q.parameters) and q.parameter("plan").example]
 
 
 @pytest.mark.parametrize("query", NAMED_WITH_PLAN, ids=[q.name for q in NAMED_WITH_PLAN])
