@@ -169,7 +169,8 @@ def graph_store() -> Response:
     graph = _gsp_target()
     if request.method in ("GET", "HEAD"):
         name = protocol.choose_format("graph", param=request.args.get("format"), accept=_accepted())
-        chunks = protocol.read_graph(get_store(), graph, name)
+        chunks = protocol.read_graph(get_store(), graph, name,
+                                     max_quads=get_settings().download_max_document_quads)
         resp = Response(chain([next(chunks, b"")], chunks), mimetype=RESULT_FORMATS[name].media_type)
         resp.vary.add("Accept")
         return resp

@@ -14,6 +14,7 @@ workers see every write).
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
@@ -172,16 +173,24 @@ def graph_iri(value: str) -> str:
     return node.value
 
 
-def read_graph(store: Store, graph: str | None, format: str) -> Iterator[bytes]:
+def read_graph(store: Store, graph: str | None, format: str, *, max_quads: int | None = None) -> Iterator[bytes]:
     """A graph's triples in an RDF format, in chunks; ``None`` is the default graph (the union, as queries see it).
 
     Turtle and N-Triples stream (:func:`graph.export.iter_export`): ``?default`` of a national
-    store is its every triple, which held whole took GBs of the app's memory.
+    store is its every triple, which held whole took GBs of the app's memory. The other formats
+    (JSON-LD, RDF/XML) are built whole: with ``max_quads`` (the web: the download cap), a graph
+    of more quads than that is refused before anything is held, as the downloads are.
     """
     if graph is not None and graph not in set(store.graphs()):
         raise NotFound(f"no graph <{graph}> in this store")
     if format in ("turtle", "ntriples"):
-        return iter_export(store, format, graphs=[graph] if graph else None)
+        return iter_export(store, format, graphs=[graph] if graph else None, max_document_quads=max_quads)
+    if max_quads is not None and sum(1 for _ in islice(store.quads(graph), max_quads + 1)) > max_quads:
+        raise InputError(
+            f"{max_quads:,} 件を超えるグラフは、この形式では一度に組み立てないため返しません。Turtle か N-Triples を"
+            f"求めてください / this graph has more than {max_quads:,} quads and {RESULT_FORMATS[format].media_type} "
+            "is built whole in memory: ask for Turtle or N-Triples, which stream",
+            title="Graph too large for this format")
     seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
     return iter([RESULT_FORMATS[format].serialize(_Graph(list(seen)))])
 

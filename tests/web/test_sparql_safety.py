@@ -283,6 +283,20 @@ def test_graph_store_default_graph_is_the_union_and_read_only(token_app):
     assert count(tc) == before
 
 
+def test_graph_store_get_of_a_graph_too_big_to_build_whole_is_refused_and_turtle_streams(make_app):
+    store = endpoint_store()
+    size = len(list(store.quads()))
+    tc = make_app(store, update_token=TOKEN, download_max_document_quads=size - 1).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for accept in ("application/ld+json", "application/rdf+xml"):  # built whole in memory
+        resp = tc.get("/rdf-graphs?default", headers={**auth, "Accept": accept})
+        assert resp.status_code == 400 and "ask for Turtle or N-Triples" in resp.get_data(as_text=True)
+    turtle = tc.get("/rdf-graphs?default", headers={**auth, "Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.is_streamed
+    roomy = make_app(store, update_token=TOKEN, download_max_document_quads=size).test_client()
+    assert roomy.get("/rdf-graphs?default", headers={**auth, "Accept": "application/ld+json"}).status_code == 200
+
+
 # --- spreadsheet formulas ---------------------------------------------------------------------
 
 def test_csv_and_tsv_cells_that_look_like_formulas_are_neutralised(client):
