@@ -33,17 +33,21 @@ Writes are never partial. :meth:`RemoteStore.write_graphs` uploads every graph
 into its own staging graph first (``urn:plangraph:staging:…``); only when all
 uploads succeeded do update requests ``MOVE`` each staging graph onto its
 target. If an upload fails, the staging graphs are dropped and no target graph
-has changed. Each graph is replaced atomically (one ``MOVE``); a write of up to
-``commit_triples`` (100,000) triples is one request, which Oxigraph runs as one
-transaction, so the whole set is replaced at once. A bigger write commits in
+has changed. A write of up to ``commit_triples`` (100,000) triples is moved in
+one request, which Oxigraph runs as one transaction. A bigger write commits in
 requests of at most that many triples (a whole graph each): in one request,
 1M triples took Oxigraph server 4 minutes, its memory growing to 3.2 GB, and
 Virtuoso refused them ("log after image size went above the limit", its
-``TransactionAfterImageLimit``). A failure between two commit requests leaves
-the graphs committed before it new and the rest old, and says how many; never
-a half-written graph. Virtuoso does not run even one request as one
-transaction: we checked that an ``INSERT DATA`` before a failing operation in
-the same request stays.
+``TransactionAfterImageLimit``). Then, and always on Virtuoso (which does not
+run even one request as one transaction: an ``INSERT DATA`` before a failing
+operation in the same request stays), each target that has content is first
+moved (or, when adding, copied) to a backup graph (``…:old``) in the request
+that writes it; if a commit request fails, the targets of the requests sent so
+far are put back from their backups (or dropped, if they were empty before),
+and only then is the error raised. So a failed write leaves every graph as it
+was. Only if putting back fails too (the server is gone) can some graphs be
+new, each whole; the error says so and where the old content is kept; writing
+the same data again finishes the job.
 
 Errors. Unreachable server → :class:`StoreError` "cannot reach SPARQL server
 at …"; 401/403 → :class:`AuthError`; 400 → :class:`QuerySyntaxError` with the
@@ -289,35 +293,93 @@ class RemoteStore(Store):
         except BaseException:
             self._drop_quietly(staged.values())
             raise
-        batches: list[list[str]] = [[]]
+        self._commit(staged, counts, replace, token)
+        return counts
+
+    def _commit(self, staged: dict[str, str], counts: dict[str, int], replace: bool, token: str) -> None:
+        """Move the staged graphs into place, all or none (see the module docstring).
+
+        One request moving at most ``commit_triples`` triples is one transaction
+        on Oxigraph, and nothing more is needed. When the write takes several
+        requests, or the server is Virtuoso (which does not run even one
+        request as one transaction), each target that had content is first
+        moved (``replace``) or copied (add) to a backup graph beside its
+        staging graph, in the same request that writes it. If a request fails,
+        the graphs of the requests sent so far are put back from their backups
+        (or dropped, if they were empty before), so a failure leaves every
+        target as it was. Only if that also fails (the server is gone) does
+        the error say that some graphs may be new, and where their old
+        content is kept.
+        """
+        items = [(g, s) for g, s in staged.items() if counts[g] or replace]
+        batches: list[list[tuple[str, str]]] = [[]]
         size = 0
-        for graph, stage in staged.items():
-            g, s = ox.NamedNode(graph), ox.NamedNode(stage)
-            if counts[graph] == 0:
-                if not replace:
-                    continue
-                op = f"DROP SILENT GRAPH {g}"
-            elif replace:
-                op = f"MOVE SILENT GRAPH {s} TO GRAPH {g}"
-            else:
-                op = f"ADD SILENT GRAPH {s} TO GRAPH {g} ; DROP SILENT GRAPH {s}"
+        for graph, stage in items:
             if batches[-1] and size + counts[graph] > self.commit_triples:
                 batches.append([])
                 size = 0
-            batches[-1].append(op)
+            batches[-1].append((graph, stage))
             size += counts[graph]
-        done = 0
+        batches = [b for b in batches if b]
+        guarded = len(batches) > 1 or (bool(batches) and self._is_virtuoso())
+        had = self._nonempty([g for g, _ in items]) if guarded else set()
+
+        def op(graph: str, stage: str) -> str:
+            g, s, b = ox.NamedNode(graph), ox.NamedNode(stage), ox.NamedNode(stage + ":old")
+            ops = []
+            if graph in had:
+                ops.append(f"{'MOVE' if replace else 'COPY'} SILENT GRAPH {g} TO GRAPH {b}")
+            if counts[graph] == 0:
+                ops.append(f"DROP SILENT GRAPH {g}")
+            elif replace:
+                ops.append(f"MOVE SILENT GRAPH {s} TO GRAPH {g}")
+            else:
+                ops += [f"ADD SILENT GRAPH {s} TO GRAPH {g}", f"DROP SILENT GRAPH {s}"]
+            return " ;\n".join(ops)
+
+        sent: list[tuple[str, str]] = []
         try:
-            for batch in filter(None, batches):
-                self.update(" ;\n".join(batch))
-                done += len(batch)
+            for batch in batches:
+                sent += batch
+                self.update(" ;\n".join(op(g, s) for g, s in batch))
         except BaseException as exc:
+            if not guarded:  # the one request was one transaction: nothing changed
+                self._drop_quietly(staged.values())
+                raise
+            try:
+                self._undo(sent, had)
+            except PlanGraphError as undo_exc:
+                if isinstance(exc, PlanGraphError):
+                    raise type(exc)(
+                        f"{exc}; putting back the graphs written before it failed too ({undo_exc}): "
+                        f"up to {len(sent)} of {len(items)} graphs may be new, each whole; the old content "
+                        f"of those that had any is kept in <{STAGING_PREFIX}{token}:…:old> graphs. "
+                        "Write the same data again to finish") from exc
+                raise
             self._drop_quietly(staged.values())
-            if done and isinstance(exc, PlanGraphError):
-                raise type(exc)(f"{exc} ({done} of {len(staged)} graphs had been replaced, each whole; "
-                                "the others are unchanged: write them again)") from exc
             raise
-        return counts
+        if had:  # the backups of a write that went through
+            self._drop_quietly(staged[g] + ":old" for g in had)
+
+    def _undo(self, sent: list[tuple[str, str]], had: set[str]) -> None:
+        """Put back the targets of ``sent`` as they were (``had``: those that had content)."""
+        backups = {stage + ":old": graph for graph, stage in sent if graph in had}
+        kept = self._nonempty(list(backups))
+        ops = [f"MOVE SILENT GRAPH {ox.NamedNode(b)} TO GRAPH {ox.NamedNode(g)}" for b, g in backups.items()
+               if b in kept]  # a backup not made means its request never reached this graph
+        ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g, _ in sent if g not in had]
+        for i in range(0, len(ops), 200):
+            self.update(" ;\n".join(ops[i:i + 200]))
+
+    def _nonempty(self, graphs: list[str]) -> set[str]:
+        """Which of these graphs hold at least one triple (asked 200 at a time)."""
+        found: set[str] = set()
+        for i in range(0, len(graphs), 200):
+            values = " ".join(str(ox.NamedNode(g)) for g in graphs[i:i + 200])
+            res = self.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                             "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+            found.update(g.value for (g,) in res.rows)
+        return found
 
     def _upload(self, stage: str, triples: Iterable[ox.Triple]) -> int:
         """Add triples to a (fresh, private) staging graph: GSP POST, else INSERT DATA chunks."""

@@ -42,6 +42,8 @@ class FakeSparql:
         self.cap: int | None = None
         self.delay = 0.0
         self.fail_write: int | None = None
+        self.fail_from = False  # with fail_write: that write and every later one fail (the server is gone)
+        self.apply_then_fail: int | None = None  # this update is carried out, then answered 500 (as Virtuoso can)
         self.status: tuple[int, str] | None = None
         self.basic: str | None = None
         self.server_header: str | None = None  # e.g. "Virtuoso/07.20.3229 (Linux)"
@@ -78,7 +80,8 @@ class FakeSparql:
 
             def _write(self) -> bool:
                 fake.writes += 1
-                if fake.fail_write is not None and fake.writes == fake.fail_write:
+                if fake.fail_write is not None and (fake.writes == fake.fail_write
+                                                    or fake.fail_from and fake.writes > fake.fail_write):
                     self._answer(500, b"Internal error: disk full\nmore detail")
                     return False
                 return True
@@ -95,7 +98,10 @@ class FakeSparql:
                 if "update" in form:
                     if self._write():
                         fake.store.update(form["update"][0])
-                        self._answer(204)
+                        if fake.writes == fake.apply_then_fail:
+                            self._answer(500, b"Virtuoso 40001 Error SR172: Transaction deadlocked")
+                        else:
+                            self._answer(204)
                     return
                 try:
                     res = fake.store.query(form["query"][0], default_graph=form.get("default-graph-uri"),
@@ -454,20 +460,79 @@ def test_a_big_write_commits_whole_graphs_in_bounded_requests(fake):
     s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
     s.write_graphs(_new_graphs([3, 2, 4]))
     commits = [f["update"][0] for f in fake.seen if "update" in f and "MOVE" in f["update"][0]]
-    assert [c.count("MOVE") for c in commits] == [2, 1]  # 3+2 triples, then 4: never a graph split
+    moved = [c.count(f"MOVE SILENT GRAPH <{STAGING_PREFIX}") for c in commits]
+    assert moved == [2, 1]  # 3+2 triples, then 4: never a graph split
     assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
     assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
 
 
-def test_a_failure_between_commits_says_which_graphs_are_new(fake):
+def _snapshot(store):
+    return sorted(map(str, store.quads()))
+
+
+def test_a_failure_between_commits_puts_back_the_graphs_already_replaced(fake):
     s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
-    old = {g: sorted(map(str, fake.store.quads(g))) for g in (EX + "g2",)}
-    fake.fail_write = 5  # three uploads, the first commit, then the second commit fails
-    with pytest.raises(StoreError, match=r"disk full.*2 of 3 graphs had been replaced, each whole"):
-        s.write_graphs(_new_graphs([3, 2, 4]))
-    assert [q.object.value for q in fake.store.quads(EX + "g1")] == ["新1", "新1"]
-    assert sorted(map(str, fake.store.quads(EX + "g2"))) == old[EX + "g2"]
+    before = _snapshot(fake.store)
+    fake.fail_write = 6  # four uploads, the first commit (g0, g1), then the second (g2, g3) fails
+    with pytest.raises(StoreError, match="disk full") as err:
+        s.write_graphs(_new_graphs([3, 2, 4, 1]))  # g3 did not exist before: it must not stay behind
+    assert "may be new" not in str(err.value)
+    assert _snapshot(fake.store) == before
     assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+    commits = [f["update"][0] for f in fake.seen if "update" in f and "MOVE" in f["update"][0]]
+    assert ":old>" in commits[0]  # the old g0 and g1 were kept aside in the request that replaced them
+
+
+def test_a_write_that_went_through_leaves_no_backup(fake):
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    s.write_graphs(_new_graphs([3, 2, 4]))
+    assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_a_small_write_on_oxigraph_needs_no_backup(fake):
+    # one request is one transaction on Oxigraph: keeping the old graphs aside would only cost time
+    s = fake.remote(gsp_url=fake.url + "/store")
+    s.write_graphs(_new_graphs([3, 2, 4]))
+    commits = [f["update"][0] for f in fake.seen if "update" in f and "MOVE" in f["update"][0]]
+    assert len(commits) == 1 and ":old>" not in commits[0]
+
+
+def test_virtuoso_one_request_that_fails_after_running_is_put_back(fake):
+    # Virtuoso does not run one request as one transaction: its operations may have run when it fails
+    fake.server_header = "Virtuoso/07.20.3229 (Linux) x86_64-generic-linux-glibc25  VDB"
+    s = fake.remote(gsp_url=fake.url + "/store")
+    before = _snapshot(fake.store)
+    fake.apply_then_fail = 5  # four uploads, then the one commit runs and answers 500
+    with pytest.raises(StoreError, match="SR172"):
+        s.write_graphs(_new_graphs([3, 2, 4, 1]))
+    assert _snapshot(fake.store) == before
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_add_mode_failure_is_put_back_too(fake):
+    fake.server_header = "Virtuoso/07.20.3229 (Linux)"
+    s = fake.remote(gsp_url=fake.url + "/store")
+    before = _snapshot(fake.store)
+    fake.apply_then_fail = 2  # one upload, then the commit (ADD) runs and answers 500
+    with pytest.raises(StoreError, match="SR172"):
+        s.load_data(f'<{EX}n> <{EX}p> "足す" <{EX}g1> .\n'.encode(), format="nq")
+    assert _snapshot(fake.store) == before
+
+
+def test_when_putting_back_fails_too_the_error_says_where_the_old_graphs_are(fake):
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    old_g0 = sorted(str(q.object) for q in fake.store.quads(EX + "g0"))
+    fake.fail_write, fake.fail_from = 5, True  # the server is gone after the first commit
+    with pytest.raises(StoreError, match="disk full; putting back the graphs written before it failed too") as err:
+        s.write_graphs(_new_graphs([3, 2, 4]))
+    msg = str(err.value)
+    assert "up to 3 of 3 graphs may be new" in msg and STAGING_PREFIX in msg and ":old>" in msg
+    kept = [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX) and g.endswith(":old")]
+    assert sorted(str(q.object) for g in kept for q in fake.store.quads(g) if g.endswith(":0:old")) == old_g0
+    fake.fail_write = None  # the server is back: writing the same data again finishes the job
+    s.write_graphs(_new_graphs([3, 2, 4]))
+    assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
 
 
 def test_replace_graph_replaces_only_that_graph(fake):

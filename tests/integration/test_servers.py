@@ -159,6 +159,47 @@ def test_replace_graph_on_the_server(server):
         store.update(f"DROP SILENT GRAPH <{g}>")
 
 
+class _FailsAfter:
+    """Wraps a server's update: the request that writes ``graph`` runs on the server, then fails.
+
+    That is what Virtuoso can do (it does not run one request as one transaction),
+    and the worst case for a write in several requests on any server.
+    """
+
+    def __init__(self, store, graph):
+        self.store, self.graph, self.real = store, graph, store.update
+
+    def __call__(self, sparql):
+        self.real(sparql)
+        if f"TO GRAPH <{self.graph}>" in sparql:
+            raise StoreError("SPARQL server failed after the request ran (test)")
+
+
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_a_write_in_several_requests_that_fails_changes_no_graph(server):
+    store = server_store(server, commit_triples=2)  # one graph per commit request
+    gs = [f"urn:test:plangraph:rollback:{i}" for i in range(3)]
+    s, p = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
+    try:
+        store.write_graphs({gs[0]: [ox.Triple(s, p, ox.Literal("旧0"))],
+                            gs[1]: [ox.Triple(s, p, ox.Literal("旧1")), ox.Triple(s, p, ox.Literal("旧1b"))]})
+        before = {g: sorted(str(q.object) for q in store.quads(g)) for g in gs}
+        new = {g: [ox.Triple(s, p, ox.Literal(f"新{i}")), ox.Triple(s, p, ox.Literal(f"新{i}b"))]
+               for i, g in enumerate(gs)}
+        store.update = _FailsAfter(store, gs[2])  # gs[2] did not exist: it must not stay behind
+        with pytest.raises(StoreError, match="failed after the request ran"):
+            store.write_graphs(new)
+        del store.update
+        assert {g: sorted(str(q.object) for q in store.quads(g)) for g in gs} == before
+        assert before[gs[2]] == [] and before[gs[0]] == ['"旧0"']
+        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
+        store.write_graphs(new)  # and the same write, once the server is well, goes through whole
+        assert sorted(str(q.object) for q in store.quads(gs[2])) == ['"新2"', '"新2b"']
+        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
+    finally:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
+
+
 def test_virtuoso_digest_with_a_wrong_password_is_an_auth_error():
     store = server_store("virtuoso", password="not-the-password")
     with pytest.raises(AuthError):

@@ -9,7 +9,9 @@ graph per municipality; each of those graphs is replaced too.
 Each file is pushed with :meth:`graph.remote.RemoteStore.write_graphs`: all of
 its graphs go to staging graphs first and are moved into place only when
 every upload succeeded, so a failure (server down, 500, a syntax error at
-line 4,000,000) leaves every graph as it was. Graphs that a file no longer
+line 4,000,000) leaves every graph as it was. A file committed in several
+requests keeps the old graphs aside until its last request succeeded and puts
+them back if one fails. Graphs that a file no longer
 has are not deleted on the server.
 """
 
@@ -102,8 +104,9 @@ def push(store_url, update_url, gsp_url, user, password, auth, data, no_ontology
 
     One named graph per source file, and TriG/N-Quads graphs under their own
     names; every graph is replaced atomically (uploaded to a staging graph,
-    then moved into place), so a failure never leaves a half-written graph.
-    A file's graphs are moved into place in one request per 100,000 triples.
+    then moved into place), and a failure leaves every graph as it was.
+    A file's graphs are moved into place in one request per 100,000 triples;
+    if one fails, those already moved are put back.
 
     \b
     Example:
