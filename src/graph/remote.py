@@ -337,10 +337,10 @@ class RemoteStore(Store):
                 ops += [f"ADD SILENT GRAPH {s} TO GRAPH {g}", f"DROP SILENT GRAPH {s}"]
             return " ;\n".join(ops)
 
-        sent: list[tuple[str, str]] = []
+        sent: list[list[tuple[str, str]]] = []
         try:
             for batch in batches:
-                sent += batch
+                sent.append(batch)
                 self.update(" ;\n".join(op(g, s) for g, s in batch))
         except BaseException as exc:
             if not guarded:  # the one request was one transaction: nothing changed
@@ -352,8 +352,8 @@ class RemoteStore(Store):
                 if isinstance(exc, PlanGraphError):
                     raise type(exc)(
                         f"{exc}; putting back the graphs written before it failed too ({undo_exc}): "
-                        f"up to {len(sent)} of {len(items)} graphs may be new, each whole; the old content "
-                        f"of those that had any is kept in <{STAGING_PREFIX}{token}:…:old> graphs. "
+                        f"up to {sum(map(len, sent))} of {len(items)} graphs may be new, each whole; the old "
+                        f"content of those that had any is kept in <{STAGING_PREFIX}{token}:…:old> graphs. "
                         "Write the same data again to finish") from exc
                 raise
             self._drop_quietly(staged.values())
@@ -361,15 +361,20 @@ class RemoteStore(Store):
         if had:  # the backups of a write that went through
             self._drop_quietly(staged[g] + ":old" for g in had)
 
-    def _undo(self, sent: list[tuple[str, str]], had: set[str]) -> None:
-        """Put back the targets of ``sent`` as they were (``had``: those that had content)."""
-        backups = {stage + ":old": graph for graph, stage in sent if graph in had}
-        kept = self._nonempty(list(backups))
-        ops = [f"MOVE SILENT GRAPH {ox.NamedNode(b)} TO GRAPH {ox.NamedNode(g)}" for b, g in backups.items()
-               if b in kept]  # a backup not made means its request never reached this graph
-        ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g, _ in sent if g not in had]
-        for i in range(0, len(ops), 200):
-            self.update(" ;\n".join(ops[i:i + 200]))
+    def _undo(self, sent: list[list[tuple[str, str]]], had: set[str]) -> None:
+        """Put back the targets of the requests ``sent`` as they were (``had``: those that had content).
+
+        One request per request sent: the server took that one moving the old
+        content aside, so it takes the one moving it back.
+        """
+        kept = self._nonempty([s + ":old" for batch in sent for g, s in batch if g in had])
+        for batch in sent:
+            ops = [f"MOVE SILENT GRAPH {ox.NamedNode(s + ':old')} TO GRAPH {ox.NamedNode(g)}" if g in had
+                   else f"DROP SILENT GRAPH {ox.NamedNode(g)}"
+                   for g, s in batch if g not in had or s + ":old" in kept]
+            # (a backup not made means the request never reached that graph: it is as it was)
+            if ops:
+                self.update(" ;\n".join(ops))
 
     def _nonempty(self, graphs: list[str]) -> set[str]:
         """Which of these graphs hold at least one triple (asked 200 at a time)."""
