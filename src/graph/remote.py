@@ -358,8 +358,8 @@ class RemoteStore(Store):
                 raise
             self._drop_quietly(staged.values())
             raise
-        if had:  # the backups of a write that went through
-            self._drop_quietly(staged[g] + ":old" for g in had)
+        for batch in batches:  # the backups of a write that went through: one request per commit request
+            self._drop_quietly([s + ":old" for g, s in batch if g in had], together=True)
 
     def _undo(self, sent: list[list[tuple[str, str]]], had: set[str]) -> None:
         """Put back the targets of the requests ``sent`` as they were (``had``: those that had content).
@@ -405,11 +405,12 @@ class RemoteStore(Store):
             self.update(f"INSERT DATA {{ GRAPH {g} {{\n{chunk}}} }}")
         return len(triples)
 
-    def _drop_quietly(self, stages: Iterable[str]) -> None:
-        """Best effort: remove staging graphs after a failure (the server may be gone)."""
-        for stage in stages:
+    def _drop_quietly(self, stages: Iterable[str], *, together: bool = False) -> None:
+        """Best effort: remove staging graphs (the server may be gone), one request each or ``together``."""
+        drops = [f"DROP SILENT GRAPH {ox.NamedNode(stage)}" for stage in stages]
+        for request in ([" ;\n".join(drops)] if together and drops else drops):
             try:
-                self.update(f"DROP SILENT GRAPH {ox.NamedNode(stage)}")
+                self.update(request)
             except (StoreError, AuthError, QueryTimeout, QuerySyntaxError):
                 return
 

@@ -488,6 +488,8 @@ def test_a_write_that_went_through_leaves_no_backup(fake):
     s.write_graphs(_new_graphs([3, 2, 4]))
     assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
     assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+    drops = [f["update"][0] for f in fake.seen if "update" in f and f["update"][0].startswith("DROP")]
+    assert [d.count(":old>") for d in drops] == [2, 1]  # the backups go as they came: a request per commit
 
 
 def test_a_small_write_on_oxigraph_needs_no_backup(fake):
