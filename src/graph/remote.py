@@ -355,7 +355,7 @@ class RemoteStore(Store):
                         f"up to {sum(map(len, sent))} of {len(items)} graphs may be new, each whole; the old "
                         f"content of those that had any is kept in <{STAGING_PREFIX}{token}:…:old> graphs. "
                         "Write the same data again to finish") from exc
-                raise
+                raise exc from undo_exc  # (an interrupt or a bug stays what it was)
             self._drop_quietly(staged.values())
             raise
         for batch in batches:  # the backups of a write that went through: one request per commit request

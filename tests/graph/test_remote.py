@@ -537,6 +537,23 @@ def test_when_putting_back_fails_too_the_error_says_where_the_old_graphs_are(fak
     assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
 
 
+def test_an_interrupt_stays_an_interrupt_when_putting_back_fails(fake, monkeypatch):
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    sent, update = [], s.update
+
+    def interrupted_second_commit(sparql):
+        sent.append(sparql)
+        if len(sent) == 2:
+            raise KeyboardInterrupt
+        update(sparql)
+
+    monkeypatch.setattr(s, "update", interrupted_second_commit)
+    fake.fail_write, fake.fail_from = 5, True  # three uploads, the first commit; then the server is gone
+    with pytest.raises(KeyboardInterrupt) as err:
+        s.write_graphs(_new_graphs([3, 2, 4]))
+    assert isinstance(err.value.__cause__, StoreError)  # the failed putting back is chained, not raised instead
+
+
 def test_replace_graph_replaces_only_that_graph(fake):
     s = fake.remote(gsp_url=fake.url + "/store")
     s.replace_graph(EX + "g1", [ox.Quad(ox.NamedNode(EX + "n"), ox.NamedNode(EX + "p"), ox.Literal("新しい"),
