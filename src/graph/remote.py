@@ -47,7 +47,10 @@ far are put back from their backups (or dropped, if they were empty before),
 and only then is the error raised. So a failed write leaves every graph as it
 was. Only if putting back fails too (the server is gone) can some graphs be
 new, each whole; the error says so and where the old content is kept; writing
-the same data again finishes the job.
+the same data again finishes the job. The backups cost time when the graphs
+being replaced have content (a re-push of 1M triples: about 1.7× the time
+without them, on both servers), so a caller may choose ``backup=False``
+(``plangraph push --no-backup``) and take that risk.
 
 Errors. Unreachable server → :class:`StoreError` "cannot reach SPARQL server
 at …"; 401/403 → :class:`AuthError`; 400 → :class:`QuerySyntaxError` with the
@@ -270,14 +273,18 @@ class RemoteStore(Store):
         self.write_graphs({graph: triples}, replace=True)
 
     def write_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]] | Iterable[tuple[str, Iterable[ox.Triple]]],
-                     *, replace: bool = True) -> dict[str, int]:
+                     *, replace: bool = True, backup: bool = True) -> dict[str, int]:
         """Write several graphs, all uploaded to staging graphs first (see the module docstring).
 
         ``graphs`` maps graph IRIs to triples, or is a stream of
         ``(graph, triples)`` runs in which a graph may come back (its runs are
         appended to one staging graph), so a file of millions of quads can be
         pushed one run at a time. ``replace=True`` replaces each graph's
-        content; ``False`` adds to it. Returns the triples written per graph.
+        content; ``False`` adds to it. ``backup=False`` keeps no old content
+        aside (a re-push of 1M triples took about 40 % less time): a write in
+        several requests that fails midway then leaves the graphs of the
+        requests before it new, each whole, and the error says so. Returns the
+        triples written per graph.
         """
         self._changed()
         token = uuid.uuid4().hex
@@ -293,10 +300,11 @@ class RemoteStore(Store):
         except BaseException:
             self._drop_quietly(staged.values())
             raise
-        self._commit(staged, counts, replace, token)
+        self._commit(staged, counts, replace, token, backup)
         return counts
 
-    def _commit(self, staged: dict[str, str], counts: dict[str, int], replace: bool, token: str) -> None:
+    def _commit(self, staged: dict[str, str], counts: dict[str, int], replace: bool, token: str,
+                backup: bool) -> None:
         """Move the staged graphs into place, all or none (see the module docstring).
 
         One request moving at most ``commit_triples`` triples is one transaction
@@ -309,7 +317,8 @@ class RemoteStore(Store):
         (or dropped, if they were empty before), so a failure leaves every
         target as it was. Only if that also fails (the server is gone) does
         the error say that some graphs may be new, and where their old
-        content is kept.
+        content is kept. With ``backup=False`` nothing is kept aside, and a
+        failure that may have left graphs new says how many.
         """
         items = [(g, s) for g, s in staged.items() if counts[g] or replace]
         batches: list[list[tuple[str, str]]] = [[]]
@@ -321,7 +330,8 @@ class RemoteStore(Store):
             batches[-1].append((graph, stage))
             size += counts[graph]
         batches = [b for b in batches if b]
-        guarded = len(batches) > 1 or (bool(batches) and self._is_virtuoso())
+        atomic = len(batches) <= 1 and not (batches and self._is_virtuoso())  # one Oxigraph transaction
+        guarded = backup and not atomic
         had = self._nonempty([g for g, _ in items]) if guarded else set()
 
         def op(graph: str, stage: str) -> str:
@@ -343,9 +353,14 @@ class RemoteStore(Store):
                 sent.append(batch)
                 self.update(" ;\n".join(op(g, s) for g, s in batch))
         except BaseException as exc:
-            if not guarded:  # the one request was one transaction: nothing changed
+            if not guarded:
                 self._drop_quietly(staged.values())
-                raise
+                if atomic or not isinstance(exc, PlanGraphError):  # atomic: nothing changed
+                    raise
+                raise type(exc)(
+                    f"{exc} (written without backups: up to {sum(map(len, sent))} of {len(items)} graphs "
+                    "may be new, each whole; the others are unchanged. Write the same data again to finish)"
+                ) from exc
             try:
                 self._undo(sent, had)
             except PlanGraphError as undo_exc:

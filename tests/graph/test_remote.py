@@ -537,6 +537,39 @@ def test_when_putting_back_fails_too_the_error_says_where_the_old_graphs_are(fak
     assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(3)] == [3, 2, 4]
 
 
+def test_without_backups_a_failure_between_commits_says_how_many_graphs_may_be_new(fake):
+    s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
+    old = {i: sorted(str(q.object) for q in fake.store.quads(EX + f"g{i}")) for i in range(3)}
+    fake.fail_write = 6  # four uploads, the first commit (g0, g1), then the second (g2, g3) fails
+    with pytest.raises(StoreError, match="disk full") as err:
+        s.write_graphs(_new_graphs([3, 2, 4, 1]), backup=False)
+    assert "written without backups: up to 4 of 4 graphs may be new" in str(err.value)
+    commits = [f["update"][0] for f in fake.seen if "update" in f and "MOVE" in f["update"][0]]
+    assert commits and not [c for c in commits if ":old>" in c]  # nothing was kept aside
+    assert [len(list(fake.store.quads(EX + f"g{i}"))) for i in range(2)] == [3, 2]  # new, each whole
+    assert sorted(str(q.object) for q in fake.store.quads(EX + "g2")) == old[2]  # the failed request's: old
+    assert not [g for g in fake.store.graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_push_no_backup_keeps_nothing_aside(fake, tmp_path):
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    f = tmp_path / "plan.nq"
+    f.write_text("".join(f'<{EX}x{j}> <{EX}p> "新{i}" <{EX}g{i}> .\n' for i in range(3) for j in range(60_000)),
+                 encoding="utf-8")  # 60,000 triples per graph: a commit request each
+    args = ["push", "--store-url", fake.url + "/query", "--update-url", fake.url + "/update",
+            "--gsp-url", fake.url + "/store", "--no-ontology", "--data", str(f)]
+    for extra, kept_aside in (([], True), (["--no-backup"], False)):
+        fake.seen.clear()
+        r = CliRunner().invoke(main, args + extra, env={"PLANGRAPH_STORE_URL": ""})
+        assert r.exit_code == 0, r.output
+        commits = [x["update"][0] for x in fake.seen if "update" in x and "MOVE" in x["update"][0]]
+        assert len(commits) == 3 and any(":old>" in c for c in commits) is kept_aside
+    assert len(list(fake.store.quads(EX + "g2"))) == 60_000
+
+
 def test_an_interrupt_stays_an_interrupt_when_putting_back_fails(fake, monkeypatch):
     s = fake.remote(gsp_url=fake.url + "/store", commit_triples=5)
     sent, update = [], s.update
