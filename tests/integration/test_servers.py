@@ -200,6 +200,26 @@ def test_a_write_in_several_requests_that_fails_changes_no_graph(server):
         store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
 
 
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_a_write_without_backups_that_fails_says_which_graphs_may_be_new(server):
+    store = server_store(server, commit_triples=2)  # one graph per commit request
+    gs = [f"urn:test:plangraph:nobackup:{i}" for i in range(3)]
+    s, p = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
+    try:
+        store.write_graphs({g: [ox.Triple(s, p, ox.Literal(f"旧{i}"))] for i, g in enumerate(gs)})
+        new = {g: [ox.Triple(s, p, ox.Literal(f"新{i}")), ox.Triple(s, p, ox.Literal(f"新{i}b"))]
+               for i, g in enumerate(gs)}
+        store.update = _FailsAfter(store, gs[1])  # the second request runs, then fails
+        with pytest.raises(StoreError, match="written without backups: up to 2 of 3 graphs may be new"):
+            store.write_graphs(new, backup=False)
+        del store.update
+        now = {g: sorted(str(q.object) for q in store.quads(g)) for g in gs}
+        assert now == {gs[0]: ['"新0"', '"新0b"'], gs[1]: ['"新1"', '"新1b"'], gs[2]: ['"旧2"']}  # each whole
+        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]  # nothing kept aside
+    finally:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
+
+
 def test_virtuoso_digest_with_a_wrong_password_is_an_auth_error():
     store = server_store("virtuoso", password="not-the-password")
     with pytest.raises(AuthError):
