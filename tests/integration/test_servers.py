@@ -175,49 +175,54 @@ class _FailsAfter:
             raise StoreError("SPARQL server failed after the request ran (test)")
 
 
-@pytest.mark.parametrize("server", sorted(SERVERS))
-def test_a_write_in_several_requests_that_fails_changes_no_graph(server):
-    store = server_store(server, commit_triples=2)  # one graph per commit request
-    gs = [f"urn:test:plangraph:rollback:{i}" for i in range(3)]
-    s, p = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
-    try:
-        store.write_graphs({gs[0]: [ox.Triple(s, p, ox.Literal("旧0"))],
-                            gs[1]: [ox.Triple(s, p, ox.Literal("旧1")), ox.Triple(s, p, ox.Literal("旧1b"))]})
-        before = {g: sorted(str(q.object) for q in store.quads(g)) for g in gs}
-        new = {g: [ox.Triple(s, p, ox.Literal(f"新{i}")), ox.Triple(s, p, ox.Literal(f"新{i}b"))]
-               for i, g in enumerate(gs)}
-        store.update = _FailsAfter(store, gs[2])  # gs[2] did not exist: it must not stay behind
-        with pytest.raises(StoreError, match="failed after the request ran"):
-            store.write_graphs(new)
-        del store.update
-        assert {g: sorted(str(q.object) for q in store.quads(g)) for g in gs} == before
-        assert before[gs[2]] == [] and before[gs[0]] == ['"旧0"']
-        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
-        store.write_graphs(new)  # and the same write, once the server is well, goes through whole
-        assert sorted(str(q.object) for q in store.quads(gs[2])) == ['"新2"', '"新2b"']
-        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
-    finally:
-        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
+_S, _P = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
 
 
-@pytest.mark.parametrize("server", sorted(SERVERS))
-def test_a_write_without_backups_that_fails_says_which_graphs_may_be_new(server):
-    store = server_store(server, commit_triples=2)  # one graph per commit request
-    gs = [f"urn:test:plangraph:nobackup:{i}" for i in range(3)]
-    s, p = ox.NamedNode("urn:test:s"), ox.NamedNode("urn:test:p")
-    try:
-        store.write_graphs({g: [ox.Triple(s, p, ox.Literal(f"旧{i}"))] for i, g in enumerate(gs)})
-        new = {g: [ox.Triple(s, p, ox.Literal(f"新{i}")), ox.Triple(s, p, ox.Literal(f"新{i}b"))]
-               for i, g in enumerate(gs)}
-        store.update = _FailsAfter(store, gs[1])  # the second request runs, then fails
-        with pytest.raises(StoreError, match="written without backups: up to 2 of 3 graphs may be new"):
-            store.write_graphs(new, backup=False)
-        del store.update
-        now = {g: sorted(str(q.object) for q in store.quads(g)) for g in gs}
-        assert now == {gs[0]: ['"新0"', '"新0b"'], gs[1]: ['"新1"', '"新1b"'], gs[2]: ['"旧2"']}  # each whole
-        assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]  # nothing kept aside
-    finally:
-        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
+def _triples(*values: str) -> list[ox.Triple]:
+    return [ox.Triple(_S, _P, ox.Literal(v)) for v in values]
+
+
+def _objects(store, graphs) -> dict[str, list[str]]:
+    return {g: sorted(str(q.object) for q in store.quads(g)) for g in graphs}
+
+
+@pytest.fixture(params=sorted(SERVERS))
+def small_commits(request):
+    """A store on each server that commits one test graph per request, and three test graphs, dropped after."""
+    store = server_store(request.param, commit_triples=2)
+    gs = [f"urn:test:plangraph:commits:{i}" for i in range(3)]
+    yield store, gs
+    store.__dict__.pop("update", None)  # a test that failed may have left its wrapper on
+    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gs))
+
+
+def test_a_write_in_several_requests_that_fails_changes_no_graph(small_commits):
+    store, gs = small_commits
+    store.write_graphs({gs[0]: _triples("旧0"), gs[1]: _triples("旧1", "旧1b")})
+    before = _objects(store, gs)
+    new = {g: _triples(f"新{i}", f"新{i}b") for i, g in enumerate(gs)}
+    store.update = _FailsAfter(store, gs[2])  # gs[2] did not exist: it must not stay behind
+    with pytest.raises(StoreError, match="failed after the request ran"):
+        store.write_graphs(new)
+    del store.update
+    assert _objects(store, gs) == before
+    assert before[gs[2]] == [] and before[gs[0]] == ['"旧0"']
+    assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
+    store.write_graphs(new)  # and the same write, once the server is well, goes through whole
+    assert _objects(store, gs[2:]) == {gs[2]: ['"新2"', '"新2b"']}
+    assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]
+
+
+def test_a_write_without_backups_that_fails_says_which_graphs_may_be_new(small_commits):
+    store, gs = small_commits
+    store.write_graphs({g: _triples(f"旧{i}") for i, g in enumerate(gs)})
+    new = {g: _triples(f"新{i}", f"新{i}b") for i, g in enumerate(gs)}
+    store.update = _FailsAfter(store, gs[1])  # the second request runs, then fails
+    with pytest.raises(StoreError, match="written without backups: up to 2 of 3 graphs may be new"):
+        store.write_graphs(new, backup=False)
+    del store.update
+    assert _objects(store, gs) == {gs[0]: ['"新0"', '"新0b"'], gs[1]: ['"新1"', '"新1b"'], gs[2]: ['"旧2"']}
+    assert not [x for x in store.graphs() if x.startswith(STAGING_PREFIX)]  # nothing kept aside
 
 
 def test_virtuoso_digest_with_a_wrong_password_is_an_auth_error():
