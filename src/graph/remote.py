@@ -353,23 +353,21 @@ class RemoteStore(Store):
                 sent.append(batch)
                 self.update(" ;\n".join(op(g, s) for g, s in batch))
         except BaseException as exc:
+            may_be_new = f"up to {sum(map(len, sent))} of {len(items)} graphs may be new, each whole"
             if not guarded:
                 self._drop_quietly(staged.values())
                 if atomic or not isinstance(exc, PlanGraphError):  # atomic: nothing changed
                     raise
-                raise type(exc)(
-                    f"{exc} (written without backups: up to {sum(map(len, sent))} of {len(items)} graphs "
-                    "may be new, each whole; the others are unchanged. Write the same data again to finish)"
-                ) from exc
+                raise type(exc)(f"{exc} (written without backups: {may_be_new}; the others are unchanged. "
+                                "Write the same data again to finish)") from exc
             try:
                 self._undo(sent, had)
             except PlanGraphError as undo_exc:
                 if isinstance(exc, PlanGraphError):
                     raise type(exc)(
                         f"{exc}; putting back the graphs written before it failed too ({undo_exc}): "
-                        f"up to {sum(map(len, sent))} of {len(items)} graphs may be new, each whole; the old "
-                        f"content of those that had any is kept in <{STAGING_PREFIX}{token}:…:old> graphs. "
-                        "Write the same data again to finish") from exc
+                        f"{may_be_new}; the old content of those that had any is kept in "
+                        f"<{STAGING_PREFIX}{token}:…:old> graphs. Write the same data again to finish") from exc
                 raise exc from undo_exc  # (an interrupt or a bug stays what it was)
             self._drop_quietly(staged.values())
             raise
