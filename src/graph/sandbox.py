@@ -16,7 +16,8 @@ comments, strings, escapes and prefixed names):
   ``BASE`` are resolved first, so ``FROM <file:///etc/passwd>`` is caught however written).
 
 For updates (only with the write token) ``LOAD`` and ``SERVICE`` are refused too:
-the token holder may change the data, not make the server fetch URLs.
+the token holder may change the data, not make the server fetch URLs. So is an
+operation on the default graph, which is always empty here (see :func:`inspect_update`).
 
 Uploads are checked by :mod:`graph.rdfio` (no DOCTYPE, no deep JSON).
 
@@ -187,9 +188,16 @@ def analyse(sparql: str) -> Analysis:
 
 
 def inspect_update(sparql: str) -> None:
-    """Parse an update (token holders only) and refuse ``LOAD`` and ``SERVICE``.
+    """Parse an update (token holders only); refuse ``LOAD``, ``SERVICE`` and the default graph.
 
-    >>> inspect_update("INSERT DATA { <https://ex.org/a> <https://ex.org/p> 1 }")
+    The default graph is refused because here it is always empty: every triple
+    lives in a named graph (one per source), and the default graph that queries
+    see is the union of the named graphs, which pyoxigraph offers to queries
+    only. An update that wrote there would hide triples in no named graph; one
+    that read or deleted there would match nothing and answer 204 as if it had
+    worked. So each such operation is refused with the way to write it instead.
+
+    >>> inspect_update("INSERT DATA { GRAPH <https://ex.org/g> { <https://ex.org/a> <https://ex.org/p> 1 } }")
     >>> inspect_update("LOAD <http://127.0.0.1:9/x.ttl>")
     Traceback (most recent call last):
     ...
@@ -200,6 +208,55 @@ def inspect_update(sparql: str) -> None:
     except Exception as exc:  # noqa: BLE001 — see inspect_query
         raise QuerySyntaxError(f"malformed update: {_message(exc)}") from None
     _refuse_remote(tree)
+    for number, op in enumerate(_field(tree, "request") or [], start=1):
+        _refuse_default_graph(op, number)
+
+
+#: How to address the data instead of the (empty) default graph.
+_NAME_A_GRAPH = ("every triple of this store lives in a named graph and the default graph is empty: "
+                 "name the graph (GRAPH <g> { … } or GRAPH ?g { … }), or give WITH <g> or USING <g>")
+
+
+def _refuse_default_graph(op: Any, number: int) -> None:
+    """Refuse operation ``number`` of an update if it writes, deletes or reads in the default graph."""
+    name = _name(op)
+    where = f"operation {number} ({_UPDATE_NAMES.get(name, name)})"
+    if name in ("Add", "Move", "Copy") and "DEFAULT" in [str(g).upper() for g in _field(op, "graph") or []]:
+        raise QueryForbidden(f"{where} names DEFAULT: {_NAME_A_GRAPH}")
+    if name in ("InsertData", "DeleteData", "DeleteWhere"):
+        if _field(_field(op, "quads"), "triples"):
+            verb = "writes" if name == "InsertData" else "deletes"
+            raise QueryForbidden(f"{where} {verb} triples outside GRAPH: {_NAME_A_GRAPH}")
+    if name != "Modify" or _field(op, "withClause") is not None:
+        return
+    for clause, verb in (("delete", "deletes"), ("insert", "writes")):
+        if _field(_field(_field(op, clause), "quads"), "triples"):
+            raise QueryForbidden(f"{where} {verb} triples outside GRAPH: {_NAME_A_GRAPH}")
+    using_default = any(_field(u, "default") is not None for u in _field(op, "using") or [])
+    if not using_default and _reads_default_graph(_field(op, "where")):
+        raise QueryForbidden(f"{where} matches a pattern outside GRAPH in WHERE, which would match "
+                             f"nothing: {_NAME_A_GRAPH}")
+
+
+_UPDATE_NAMES = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+                 "Modify": "DELETE/INSERT … WHERE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+
+
+def _reads_default_graph(pattern: Any) -> bool:
+    """Whether a WHERE pattern has a triple pattern outside every ``GRAPH`` (sub-selects and EXISTS too)."""
+    stack = [pattern]
+    while stack:
+        n = stack.pop()
+        name = _name(n)
+        if name == "GraphGraphPattern":
+            continue
+        if name == "TriplesBlock" and _field(n, "triples"):
+            return True
+        if isinstance(n, dict):
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
+            stack.extend(list(n))
+    return False
 
 
 def _is_update(parser, sparql: str) -> bool:

@@ -76,8 +76,39 @@ def test_updates_may_not_fetch(update):
         inspect_update(update)
 
 
-def test_ordinary_updates_pass():
-    inspect_update("DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { ?s ?p ?o FILTER(?o = 1) }")
+@pytest.mark.parametrize("update", [
+    "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH ?g { ?s ?p 2 } } WHERE { GRAPH ?g { ?s ?p ?o FILTER(?o = 1) } }",
+    "WITH <https://ex.org/g> DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { ?s ?p ?o FILTER(?o = 1) }",
+    "INSERT { GRAPH <https://ex.org/h> { ?s ?p ?o } } USING <https://ex.org/g> WHERE { ?s ?p ?o }",
+    "INSERT DATA { GRAPH <https://ex.org/g> { <https://ex.org/a> <https://ex.org/p> 1 } }",
+    "DELETE WHERE { GRAPH ?g { <https://ex.org/a> <https://ex.org/p> ?o } }",
+    "INSERT { GRAPH <https://ex.org/g> { ?s <https://ex.org/p> 1 } } WHERE { BIND(<https://ex.org/a> AS ?s) }",
+    "COPY <https://ex.org/g> TO <https://ex.org/h> ; CLEAR DEFAULT ; DROP SILENT GRAPH <https://ex.org/x>",
+])
+def test_updates_that_name_their_graphs_pass(update):
+    inspect_update(update)
+
+
+@pytest.mark.parametrize("update,what", [
+    ("INSERT DATA { <https://ex.org/a> <https://ex.org/p> 1 }", "operation 1 (INSERT DATA) writes"),
+    ("DELETE DATA { <https://ex.org/a> <https://ex.org/p> 1 }", "(DELETE DATA) deletes"),
+    ("DELETE WHERE { <https://ex.org/a> <https://ex.org/p> ?o }", "(DELETE WHERE) deletes"),
+    ("CLEAR ALL ; INSERT { GRAPH <https://ex.org/g> { ?s ?p 1 } } WHERE { ?s a <https://ex.org/C> }",
+     "operation 2 (DELETE/INSERT … WHERE) matches a pattern outside GRAPH"),
+    ("INSERT { GRAPH <https://ex.org/g> { ?s ?p 1 } } WHERE { GRAPH ?g { ?s a ?c } FILTER EXISTS { ?s ?q ?r } }",
+     "matches a pattern outside GRAPH"),
+    ("INSERT { GRAPH <https://ex.org/g> { ?s <https://ex.org/n> ?n } } "
+     "WHERE { { SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }", "matches a pattern outside GRAPH"),
+    ("DELETE { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", "(DELETE/INSERT … WHERE) deletes"),
+    ("INSERT { ?s ?p 2 } WHERE { GRAPH ?g { ?s ?p 1 } }", "(DELETE/INSERT … WHERE) writes"),
+    ("COPY DEFAULT TO <https://ex.org/g>", "(COPY) names DEFAULT"),
+    ("ADD <https://ex.org/g> TO DEFAULT", "(ADD) names DEFAULT"),
+])
+def test_updates_on_the_empty_default_graph_are_refused_with_the_way_to_write_them(update, what):
+    """The default graph is always empty here: such an update would hide triples or silently match nothing."""
+    with pytest.raises(QueryForbidden, match=r"name the graph \(GRAPH <g>") as info:
+        inspect_update(update)
+    assert what in str(info.value)
 
 
 def test_the_parse_is_cached_by_query_text_but_graphs_are_checked_every_time():
