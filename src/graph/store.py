@@ -29,7 +29,7 @@ from typing import IO, Iterable, Iterator, Mapping, Sequence, Union
 
 import pyoxigraph as ox
 
-from .errors import NotFound, ParameterError, ParseError, QuerySyntaxError, StoreError
+from .errors import NotFound, ParameterError, ParseError, QueryError, QuerySyntaxError, StoreError
 from .rdfio import as_bytes, check_safe, parse_error, parse_quads
 from .settings import DEFAULT_BASE_IRI
 from .sources import graph_iri_for_file, rdf_format
@@ -222,12 +222,14 @@ class EmbeddedStore(Store):
 
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
         kwargs: dict = {}
-        if default_graph:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if default_graph or named_graphs:
+            # A dataset given in part is given whole (SPARQL 1.1 Query §13.2, Protocol §2.1.4):
+            # named graphs alone leave the default graph empty, default graphs alone leave
+            # no named graphs (pyoxigraph reads [] so; None would mean the union, or all).
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
         else:
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
@@ -268,6 +270,11 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
+        except RuntimeError as exc:
+            # pyoxigraph's evaluation errors: "The graph <g> does not exist" (DROP, CLEAR,
+            # MOVE of a missing graph without SILENT), "already exists" (CREATE). The
+            # request's fault, and nothing was written (updates are transactions).
+            raise QueryError(f"the update was not applied: {exc}", title="Update failed") from None
         finally:
             self._changed()  # also after a failure: never keep an answer that may be stale
 
