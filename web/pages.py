@@ -214,6 +214,7 @@ def query_page():
             error = exc
         permalink = url_for("pages.query_page", query=text)
         downloads = {f: "/sparql?" + urlencode({"query": text, "format": f}) for f in ("csv", "json", "turtle")}
+        downloads["csv"] += "&spreadsheet-safe=1"  # a planner opens it in Excel: no cell runs as a formula
     else:
         text, permalink, downloads = prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 20\n", None, {}
         error = unknown

@@ -9,12 +9,20 @@
 * ``Referrer-Policy: same-origin``: query URLs (which may carry a planner's
   query text) are not sent to other sites.
 
-CORS is not here: only the query endpoint allows it (:mod:`web.sparql`).
+* ``Access-Control-Allow-Origin: *`` on reads (GET, HEAD) when the ``cors``
+  setting is on: the Linked Data (``/id/…``), the VoID and downloads, the named
+  queries' JSON and CSV, so a civic-tech page in a browser can dereference what
+  the endpoint answered. Everything here is public and no cookie or credential
+  is ever honoured cross-site (``*`` forbids them). Not on ``/rdf-graphs`` or
+  ``/import`` (token holders only); the query endpoint's own CORS, with its
+  preflight, is in :mod:`web.sparql`.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
+
+from . import get_settings
 
 bp = Blueprint("security", __name__)
 
@@ -30,4 +38,11 @@ def security_headers(response: Response) -> Response:
     if response.mimetype in ("text/html", "application/xhtml+xml"):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")
+    if (request.method in ("GET", "HEAD") and not request.path.startswith(_NOT_CROSS_ORIGIN)
+            and get_settings().cors):
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
     return response
+
+
+#: Paths whose reads need the write token: never readable cross-origin.
+_NOT_CROSS_ORIGIN = ("/rdf-graphs", "/import")

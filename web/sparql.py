@@ -59,24 +59,56 @@ def _too_long(text: str) -> None:
 def _read_query():
     """(query text or None, parameters) from GET, POST form, or POST application/sparql-query."""
     if request.method == "GET" or request.method == "HEAD":
-        return request.args.get("query"), request.args
+        return _one("query", request.args), request.args
     if request.mimetype == _FORM:
         if "update" in request.form:
             raise QueryForbidden("updates are not accepted on the query endpoint; "
                                  "send them to /sparql/update with the write token")
-        return request.form.get("query"), request.form
+        return _one("query", request.form), request.form
     if request.mimetype == "application/sparql-query":
-        return request.get_data(as_text=True), request.args
+        return _not_empty("query", _body_text()), request.args
     raise PlanGraphError(f"POST a query as application/sparql-query or {_FORM}, not "
                          f"{request.mimetype or 'a body without Content-Type'}",
                          title="Unsupported media type", status=415)
+
+
+def _flag(params, name: str) -> bool:
+    """A yes/no request parameter: present and not ``0``/``false``/``no``/``off``."""
+    value = params.get(name)
+    return value is not None and value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _one(name: str, params) -> str | None:
+    """The ``name`` parameter, which the protocol allows once (SPARQL 1.1 Protocol §2.1, §2.2)."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise QueryError(f"{len(values)} '{name}' parameters: send exactly one")
+    return _not_empty(name, values[0]) if values else None
+
+
+def _not_empty(name: str, text: str) -> str:
+    if not text.strip():
+        raise QueryError(f"the {name} is empty")
+    return text
+
+
+def _body_text() -> str:
+    """The request body as UTF-8 (the protocol's encoding); other bytes are a 400, not U+FFFD."""
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the body is not UTF-8 text (byte {exc.start})") from None
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def query() -> Response:
     """SPARQL 1.1 query endpoint: GET ?query=, POST form, POST application/sparql-query."""
     if request.method == "OPTIONS":
-        return Response(status=204)
+        resp = Response(status=204)
+        asked = request.headers.get("Access-Control-Request-Headers")
+        if asked and get_settings().cors:  # a client's own headers (SPARQL libraries add a few)
+            resp.headers["Access-Control-Allow-Headers"] = asked
+        return resp
     text, params = _read_query()
     if text is None:
         if request.method == "POST":
@@ -87,11 +119,12 @@ def query() -> Response:
     named_graphs = params.getlist("named-graph-uri")
     protocol.check_graphs(get_store(), default_graph, named_graphs)
     # The query worker chooses the format once it knows the result's kind and encodes the answer;
-    # only the bytes come back (graph.answers). Spreadsheet safety: CSV/TSV cells starting with
-    # = + - @ tab CR get a leading '.
+    # only the bytes come back (graph.answers). CSV/TSV values are exact, as the results formats
+    # require, unless the request asks for spreadsheet safety (the query page's CSV link does):
+    # then cells starting with = + - @ tab CR get a leading '.
     answer = get_executor().answer(
         text, AnswerSpec(param=params.get("format") or params.get("output"), accept=tuple(_accepted()),
-                         neutralize_formulas=True),
+                         neutralize_formulas=_flag(params, "spreadsheet-safe")),
         default_graph=default_graph or None, named_graphs=named_graphs or None, max_rows=get_settings().max_rows)
     resp = Response(answer.body, mimetype=answer.media_type.split(";")[0])
     if "charset" in answer.media_type:
@@ -132,7 +165,8 @@ def protocol_headers(response: Response) -> Response:
     if request.endpoint == "sparql.query" or request.path == "/sparql":
         _vary_accept(response)
         if get_settings().cors and request.path == "/sparql":
-            response.headers.update(_CORS_HEADERS)
+            for name, value in _CORS_HEADERS.items():
+                response.headers.setdefault(name, value)  # keeps a preflight's echoed Allow-Headers
     return response
 
 
@@ -141,14 +175,18 @@ def update() -> Response:
     """SPARQL 1.1 Update (token holders only): POST application/sparql-update or form ``update=``."""
     require_write_token()
     if request.mimetype == "application/sparql-update":
-        text = request.get_data(as_text=True)
+        text, params = _not_empty("update", _body_text()), request.args
     elif request.mimetype == _FORM:
-        text = request.form.get("update")
+        text, params = _one("update", request.form), request.form
         if text is None:
             raise QueryError("no update: send it in the 'update' parameter")
     else:
         raise PlanGraphError(f"POST an update as application/sparql-update or {_FORM}",
                              title="Unsupported media type", status=415)
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if name in params or name in request.args:  # refused, never silently ignored
+            raise QueryError(f"the {name} parameter is not supported: write USING <g> "
+                             "(or USING NAMED <g>) in the update itself")
     get_executor().update(text)
     return Response(status=204)
 

@@ -36,7 +36,9 @@ FORMAT_PARAM: dict[str, dict[str, str]] = {
     "solutions": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
     "graph": {"turtle": "turtle", "ttl": "turtle", "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
               "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml", "ntriples": "ntriples", "nt": "ntriples",
-              "n-triples": "ntriples"},
+              "n-triples": "ntriples",
+              # SPARQLWrapper's values for RDFXML and N3 (Turtle is N3 too)
+              "rdf+xml": "rdfxml", "n3": "turtle"},
 }
 
 #: Media types clients send besides the canonical ones (SPARQLWrapper, rdflib, curl users).
@@ -82,6 +84,9 @@ def media_types_for(kind: str) -> list[tuple[str, str]]:
 def choose_format(kind: str, *, param: str | None, accept: Sequence[str]) -> str:
     """The result format for a request: ``format=`` wins, else the first acceptable media type.
 
+    ``format=`` takes a short name (``json``, ``turtle``, SPARQLWrapper's ``rdf+xml`` and ``n3``)
+    or a media type (``application/sparql-results+xml``), as Fuseki reads it.
+
     ``accept`` is the client's media types in preference order (the web layer
     sorts the Accept header). Nothing acceptable → the kind's default format,
     as most endpoints do; an unknown or unsuitable ``format=`` is a 400.
@@ -93,15 +98,16 @@ def choose_format(kind: str, *, param: str | None, accept: Sequence[str]) -> str
     ...
     graph.errors.QueryError: format=turtle cannot carry an ASK result (use one of: json, xml, csv, tsv)
     """
+    by_type = dict(reversed(media_types_for(kind)))
     if param:
         table = FORMAT_PARAM[_group(kind)]
-        name = table.get(param.strip().lower())
+        key = param.strip().lower()
+        name = table.get(key) or by_type.get(key.split(";")[0].strip())  # a media type as format= too
         if name is None or kind not in RESULT_FORMATS[name].kinds:
             usable = ", ".join(n for n in dict.fromkeys(table.values()) if kind in RESULT_FORMATS[n].kinds)
             word = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT/DESCRIBE"}[kind]
             raise QueryError(f"format={param} cannot carry {word} result (use one of: {usable})")
         return name
-    by_type = dict(reversed(media_types_for(kind)))
     for mt in accept:
         mt = mt.split(";")[0].strip().lower()
         if mt in by_type:
@@ -126,8 +132,9 @@ def service_description(endpoint: str, store: Store, *, update_endpoint: str | N
                         format: str = "turtle") -> bytes:
     """The SPARQL 1.1 Service Description of the endpoint, in an RDF format.
 
-    Lists the supported languages (Update only when writes are enabled), the
-    result formats, the union default graph and the store's named graphs.
+    Lists the query service's language, result formats, union default graph
+    and named graphs; when writes are enabled, the update endpoint as a second
+    ``sd:Service`` whose language is SPARQL 1.1 Update.
     """
     nn, bn = ox.NamedNode, ox.BlankNode
     sd = lambda local: nn(SD + local)  # noqa: E731
@@ -136,8 +143,10 @@ def service_description(endpoint: str, store: Store, *, update_endpoint: str | N
     triples = [ox.Triple(svc, a, sd("Service")), ox.Triple(svc, sd("endpoint"), svc),
                ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Query")),
                ox.Triple(svc, sd("feature"), sd("UnionDefaultGraph"))]
-    if update_endpoint:
-        triples.append(ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Update")))
+    if update_endpoint:  # a service of its own: /sparql itself refuses updates (SD §3.2, sd:endpoint)
+        upd = nn(update_endpoint)
+        triples += [ox.Triple(upd, a, sd("Service")), ox.Triple(upd, sd("endpoint"), upd),
+                    ox.Triple(upd, sd("supportedLanguage"), sd("SPARQL11Update"))]
     for name in _SD_RESULT_FORMATS.values():
         triples.append(ox.Triple(svc, sd("resultFormat"), nn(FORMATS + name)))
     dataset, default = bn(), bn()

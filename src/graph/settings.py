@@ -87,7 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_workers", 2, "Worker processes that run endpoint queries (killed at the deadline).", int),
     Setting("query_memory_mb", 2048,
             "Memory limit of one query worker process in MiB (address space); 0: no limit.", int),
-    Setting("cors", True, "Allow cross-origin reads of the SPARQL query endpoint (never of updates).", _bool),
+    Setting("cors", True, "Allow cross-origin reads of the query endpoint and the public pages and downloads "
+            "(never of updates, the Graph Store or imports).", _bool),
     Setting("update_token", None,
             "Bearer token that enables SPARQL Update, the Graph Store Protocol and imports. "
             "Empty: all writes are disabled.", _opt_str),

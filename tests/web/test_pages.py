@@ -217,6 +217,24 @@ def test_named_query_csv_is_neutralised():
     assert not any(c.startswith("=") for c in cells)
 
 
+def test_query_page_csv_link_asks_the_endpoint_for_spreadsheet_safety():
+    """The endpoint's CSV is exact (the spec); the page's download link, which a planner opens in
+    Excel, asks for formula cells to be neutralised."""
+    import html as html_lib
+    import re
+
+    tc = mini_client()
+    q = 'SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, "式テスト")) }'
+    body = html(tc.get("/query", query_string={"query": q}))
+    link = html_lib.unescape(re.search(r'<a href="([^"]+)" class="fmt" download>CSV</a>', body).group(1))
+    assert "spreadsheet-safe=1" in link
+    cells = [c for r in csv.reader(io.StringIO(tc.get(link).get_data(as_text=True))) for c in r]
+    assert "'=HYPERLINK(\"x\") 式テスト" in cells
+    plain = link.replace("&spreadsheet-safe=1", "")
+    assert "=HYPERLINK(\"x\") 式テスト" in [c for r in csv.reader(io.StringIO(tc.get(plain).get_data(as_text=True)))
+                                          for c in r]
+
+
 def test_named_query_csv_real_answer(client):
     resp = client.get("/queries/plan-structure.csv", query_string={"plan": PLAN})
     rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))

@@ -71,6 +71,33 @@ def test_named_graph_uri_and_graph_pattern(client):
     assert [b["g"]["value"] for b in resp.get_json(force=True)["results"]["bindings"]] == [G1]
 
 
+def _values(resp, var: str) -> list[str]:
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return sorted(b[var]["value"] for b in resp.get_json(force=True)["results"]["bindings"] if var in b)
+
+
+@pytest.mark.parametrize("ask", ["protocol", "query"])
+def test_named_graphs_alone_leave_the_default_graph_empty(client, ask):
+    """A dataset given in part is given whole (Query §13.2, Protocol §2.1.4): no union default graph then."""
+    if ask == "protocol":
+        params = {"query": "SELECT ?s WHERE { ?s ?p ?o }", "named-graph-uri": G1}
+    else:
+        params = {"query": f"SELECT ?s FROM NAMED <{G1}> WHERE {{ ?s ?p ?o }}"}
+    assert _values(client.get("/sparql", query_string=params), "s") == []
+    params["query"] = params["query"].replace("{ ?s ?p ?o }", "{ GRAPH ?g { ?s ?p ?o } }")
+    assert set(_values(client.get("/sparql", query_string=params), "s")) == {EX + "plan", EX + "upper"}
+
+
+@pytest.mark.parametrize("ask", ["protocol", "query"])
+def test_default_graphs_alone_leave_no_named_graphs(client, ask):
+    q = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    if ask == "protocol":
+        params = {"query": q, "default-graph-uri": G1}
+    else:
+        params = {"query": q.replace("WHERE", f"FROM <{G1}> WHERE")}
+    assert _values(client.get("/sparql", query_string=params), "g") == []
+
+
 @pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
 def test_graph_uri_not_in_the_store_is_400(client, param):
     resp = client.get("/sparql", query_string={"query": "ASK {}", param: "file:///etc/passwd"})
@@ -197,6 +224,25 @@ def test_format_parameter_wins_over_accept(client):
     assert resp.mimetype == "text/csv"
 
 
+@pytest.mark.parametrize("fmt,media,rdf", [
+    ("rdf+xml", "application/rdf+xml", "xml"),  # SPARQLWrapper's RDFXML
+    ("n3", "text/turtle", "turtle"),  # SPARQLWrapper's N3: Turtle is N3
+    ("application/ld+json", "application/ld+json", "json-ld"),
+])
+def test_construct_format_spellings_of_clients(client, fmt, media, rdf):
+    resp = client.get("/sparql", query_string={"query": CONSTRUCT, "format": fmt},
+                      headers={"Accept": media})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.mimetype == media
+    g = rdflib.Graph().parse(data=resp.data, format=rdf)
+    assert (rdflib.URIRef(EX + "plan"), rdflib.URIRef(EX + "upper"), rdflib.URIRef(EX + "upper")) in g
+
+
+def test_format_may_be_a_media_type(client):
+    resp = client.get("/sparql", query_string={"query": LABELS, "format": "application/sparql-results+xml"})
+    assert resp.status_code == 200 and resp.mimetype == "application/sparql-results+xml"
+
+
 def test_format_that_cannot_carry_the_result_is_400(client):
     resp = client.get("/sparql", query_string={"query": ASK, "format": "turtle"})
     assert resp.status_code == 400
@@ -231,6 +277,32 @@ def test_post_without_query_is_400(client):
     assert client.post("/sparql", data={"nothing": "here"}).status_code == 400
 
 
+@pytest.mark.parametrize("how", ["get", "form", "body"])
+def test_an_empty_query_is_400_and_says_so(client, how):
+    if how == "get":
+        resp = client.get("/sparql", query_string={"query": "  "})
+    elif how == "form":
+        resp = client.post("/sparql", data={"query": ""})
+    else:
+        resp = client.post("/sparql", data=b"\n", content_type="application/sparql-query")
+    assert resp.status_code == 400
+    assert "the query is empty" in resp.get_data(as_text=True)
+
+
+def test_two_query_parameters_are_400(client):
+    """The protocol allows exactly one ``query`` (§2.1.1); which one to run would be a guess."""
+    resp = client.get("/sparql?query=ASK%20%7B%7D&query=SELECT%20*%20%7B%7D")
+    assert resp.status_code == 400
+    assert "2 'query' parameters" in resp.get_data(as_text=True)
+
+
+def test_a_body_that_is_not_utf8_is_400(client):
+    resp = client.post("/sparql", data="SELECT * { ?s ?p \"計画\" }".encode("shift_jis"),
+                       content_type="application/sparql-query")
+    assert resp.status_code == 400
+    assert "not UTF-8" in resp.get_data(as_text=True)
+
+
 def test_too_long_is_413(client):
     long_query = "ASK {}" + " " * 2000
     assert client.get("/sparql", query_string={"query": long_query}).status_code == 413
@@ -258,9 +330,14 @@ def test_bare_get_from_a_program_is_the_service_description(client, accept, fmt)
 
 
 def test_service_description_announces_update_only_with_a_token(make_app):
+    """As a service of its own at /sparql/update: /sparql itself refuses updates."""
     client = make_app(endpoint_store(), update_token="s3cret").test_client()
     g = rdflib.Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
-    assert (rdflib.URIRef("http://localhost/sparql"), SD.supportedLanguage, SD.SPARQL11Update) in g
+    query, update = rdflib.URIRef("http://localhost/sparql"), rdflib.URIRef("http://localhost/sparql/update")
+    assert (update, rdflib.RDF.type, SD.Service) in g
+    assert (update, SD.endpoint, update) in g
+    assert set(g.objects(update, SD.supportedLanguage)) == {SD.SPARQL11Update}
+    assert set(g.objects(query, SD.supportedLanguage)) == {SD.SPARQL11Query}
 
 
 @pytest.mark.parametrize("accept", [None, "*/*"])
@@ -298,6 +375,19 @@ def test_cors_on_queries_and_preflight(client):
     assert pre.status_code == 204
     assert "POST" in pre.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in pre.headers["Access-Control-Allow-Headers"]
+    custom = client.options("/sparql", headers={"Origin": "https://civic.example",
+                                                "Access-Control-Request-Method": "POST",
+                                                "Access-Control-Request-Headers": "content-type,x-requested-with"})
+    assert custom.headers["Access-Control-Allow-Headers"] == "content-type,x-requested-with"
+
+
+@pytest.mark.parametrize("url,accept", [(f"/resource?uri={EX}plan", "text/turtle"), ("/dataset", "text/turtle"),
+                                        ("/.well-known/void", None), ("/queries", "text/html")])
+def test_cors_on_every_public_read(client, url, accept):
+    """A page in a browser that got an IRI from the endpoint can dereference it, and read the VoID."""
+    resp = client.get(url, headers={"Origin": "https://civic.example", **({"Accept": accept} if accept else {})})
+    assert resp.status_code in (200, 303, 302, 404), url
+    assert resp.headers.get("Access-Control-Allow-Origin") == "*", url
 
 
 def test_no_cors_on_writes_or_when_disabled(make_app):
@@ -311,6 +401,7 @@ def test_no_cors_on_writes_or_when_disabled(make_app):
         assert "Access-Control-Allow-Origin" not in other.headers, url
     off = make_app(endpoint_store(), cors=False).test_client()
     assert "Access-Control-Allow-Origin" not in off.get("/sparql", query_string={"query": "ASK {}"}).headers
+    assert "Access-Control-Allow-Origin" not in off.get("/dataset", headers={"Accept": "text/turtle"}).headers
 
 
 def test_results_are_never_sniffed(client):

@@ -238,6 +238,32 @@ def test_update_with_the_token_is_seen_by_the_next_query(token_app):
     assert ask.get_json(force=True)["boolean"] is True
 
 
+@pytest.mark.parametrize("update,status,says", [
+    (f"DROP GRAPH <{EX}no-such-graph>", 400, "does not exist"),
+    (f"CREATE GRAPH <{G1}>", 400, "already exists"),
+    (f"MOVE <{EX}no-such-graph> TO <{EX}elsewhere>", 400, "does not exist"),
+    (f"DELETE WHERE {{ <{EX}plan> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}", 400, "outside GRAPH"),
+    (f"INSERT DATA {{ <{EX}x> <{EX}p> 1 }}", 400, "outside GRAPH"),
+])
+def test_an_update_that_cannot_apply_is_a_400_that_says_why_and_changes_nothing(token_app, update, status, says):
+    """Not a 500 (the request's fault), and not a 204 for a delete that matched nothing."""
+    tc = token_app.test_client()
+    before = count(tc)
+    resp = tc.post("/sparql/update", data=f"INSERT DATA {{ GRAPH <{EX}g9> {{ <{EX}y> <{EX}p> 1 }} }} ; {update}",
+                   content_type="application/sparql-update", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == status
+    assert says in resp.get_data(as_text=True)
+    assert count(tc) == before  # the first operation did not stay either
+
+
+@pytest.mark.parametrize("param", ["using-graph-uri", "using-named-graph-uri"])
+def test_update_dataset_parameters_are_refused_not_ignored(token_app, param):
+    tc = token_app.test_client()
+    resp = tc.post(f"/sparql/update?{param}={G1}", data=INSERT, content_type="application/sparql-update",
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == 400 and "USING" in resp.get_data(as_text=True)
+
+
 def test_graph_store_protocol_needs_the_token_and_refuses_doctype(token_app, client):
     assert client.get(f"/rdf-graphs?graph={G1}").status_code == 403
     tc = token_app.test_client()
@@ -299,15 +325,29 @@ def test_graph_store_get_of_a_graph_too_big_to_build_whole_is_refused_and_turtle
 
 # --- spreadsheet formulas ---------------------------------------------------------------------
 
-def test_csv_and_tsv_cells_that_look_like_formulas_are_neutralised(client):
+def test_csv_and_tsv_cells_that_look_like_formulas_are_neutralised_on_request(client):
     q = f"SELECT ?v WHERE {{ <{EX}cell> ?p ?v }} ORDER BY ?v"
-    text = client.get("/sparql", query_string={"query": q, "format": "csv"}).get_data(as_text=True)
+    safe = {"query": q, "spreadsheet-safe": "1"}
+    text = client.get("/sparql", query_string={**safe, "format": "csv"}).get_data(as_text=True)
     cells = sorted(r[0] for r in list(csv.reader(io.StringIO(text)))[1:])
     # "+1" is a plain number: it cannot be a formula and stays as it is.
     assert cells == sorted(["+1", "'-2+3", "'=cmd|' /C calc'!A0", "'@SUM(A1:A2)"])
-    tsv = client.get("/sparql", query_string={"query": q, "format": "tsv"}).get_data(as_text=True)
+    tsv = client.get("/sparql", query_string={**safe, "format": "tsv"}).get_data(as_text=True)
     assert "\"'=cmd|' /C calc'!A0\"" in tsv
     assert not any(line.startswith(("=", "-", "@")) for line in tsv.splitlines())
+
+
+@pytest.mark.parametrize("safe", [None, "0", "false"])
+def test_csv_and_tsv_values_are_exact_by_default(client, safe):
+    """The SPARQL 1.1 CSV/TSV formats carry the values as they are: a client (rdflib, pandas) must
+    read back the same literal that JSON gives."""
+    q = f"SELECT ?v WHERE {{ <{EX}cell> ?p ?v }} ORDER BY ?v"
+    params = {"query": q, **({"spreadsheet-safe": safe} if safe else {})}
+    text = client.get("/sparql", query_string={**params, "format": "csv"}).get_data(as_text=True)
+    cells = sorted(r[0] for r in list(csv.reader(io.StringIO(text)))[1:])
+    assert cells == sorted(["+1", "-2+3", "=cmd|' /C calc'!A0", "@SUM(A1:A2)"])
+    tsv = client.get("/sparql", query_string={**params, "format": "tsv"}).get_data(as_text=True)
+    assert "\"=cmd|' /C calc'!A0\"" in tsv.splitlines()
     # JSON keeps the data as it is: it is not opened by spreadsheets.
     doc = client.get("/sparql", query_string={"query": q}).get_json(force=True)
     assert "=cmd|' /C calc'!A0" in {b["v"]["value"] for b in doc["results"]["bindings"]}
