@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, JSONLD, N3, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from graph.queries import bind, list_queries, run_named
 from graph.remote_sparql import bind_values
@@ -177,6 +177,52 @@ def test_sparqlwrapper_ask_and_construct(endpoint):
     g = client.queryAndConvert()  # rdflib Graph, parsed from the endpoint's RDF
     labels = {str(o) for o in g.objects(rdflib.URIRef(plan), rdflib.RDFS.label)}
     assert any("デジタル化計画" in label for label in labels)
+
+
+@pytest.mark.parametrize("fmt,rdf_format", [(RDFXML, "xml"), (N3, "n3"), (TURTLE, "turtle"), (JSONLD, "json-ld")])
+def test_sparqlwrapper_construct_in_every_rdf_format_it_offers(endpoint, fmt, rdf_format):
+    """SPARQLWrapper sends format=rdf+xml / n3 / turtle / json-ld beside its Accept header."""
+    plan = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(f"CONSTRUCT {{ <{plan}> ?p ?o }} WHERE {{ <{plan}> ?p ?o }}")
+    client.setReturnFormat(fmt)
+    body = client.query().response.read()
+    g = rdflib.Graph().parse(data=body, format=rdf_format)
+    assert any("デジタル化計画" in str(o) for o in g.objects(rdflib.URIRef(plan), rdflib.RDFS.label))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_rdflib_reads_back_the_exact_value_in_every_results_format(endpoint, fmt):
+    """CSV/TSV carry values unchanged (the results formats say so): no spreadsheet quote by default."""
+    graph = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat=fmt))
+    rows = list(graph.query('SELECT ?v WHERE { BIND("=SUM(A1)" AS ?v) }'))
+    assert [str(r[0]) for r in rows] == ["=SUM(A1)"]
+
+
+def test_clients_write_with_the_token_as_basic_password(make_app, live_server):
+    """SPARQLWrapper's setCredentials and rdflib's SPARQLUpdateStore(auth=…) send Basic; the token is the password."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+    from graph.store import EmbeddedStore
+
+    base = live_server(make_app(EmbeddedStore(), update_token="client-token"))
+    g = "https://ex.org/written-by-clients"
+    store = SPARQLUpdateStore(query_endpoint=base + "/sparql", update_endpoint=base + "/sparql/update",
+                              auth=("anyone", "client-token"))
+    store.update(f'INSERT DATA {{ GRAPH <{g}> {{ <https://ex.org/a> <https://ex.org/p> "rdflib" }} }}')
+    writer = SPARQLWrapper(base + "/sparql", updateEndpoint=base + "/sparql/update")
+    writer.setCredentials("anyone", "client-token")
+    writer.setMethod(POST)
+    writer.setQuery(f'INSERT DATA {{ GRAPH <{g}> {{ <https://ex.org/a> <https://ex.org/p> "wrapper" }} }}')
+    writer.query()
+    reader = SPARQLWrapper(base + "/sparql")
+    reader.setQuery("SELECT ?o WHERE { GRAPH ?g { <https://ex.org/a> <https://ex.org/p> ?o } }")
+    reader.setReturnFormat(JSON)
+    got = {b["o"]["value"] for b in reader.query().convert()["results"]["bindings"]}
+    assert got == {"rdflib", "wrapper"}
+    wrong = SPARQLUpdateStore(query_endpoint=base + "/sparql", update_endpoint=base + "/sparql/update",
+                              auth=("anyone", "not-the-token"))
+    with pytest.raises(Exception, match="401"):
+        wrong.update(f'INSERT DATA {{ GRAPH <{g}> {{ <https://ex.org/a> <https://ex.org/p> "no" }} }}')
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

@@ -5,6 +5,7 @@ spreadsheet formula.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -206,7 +207,9 @@ def test_update_without_a_token_configured_is_refused(client):
 def test_update_with_a_wrong_or_missing_token_is_401(token_app):
     tc = token_app.test_client()
     before = count(tc)
+    basic = lambda pair: {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}  # noqa: E731
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
+                    basic("user:wrong"), basic(f"{TOKEN}:"), {"Authorization": "Basic !!not-base64"},
                     {"Cookie": f"token={TOKEN}"}):
         resp = tc.post("/sparql/update", data=INSERT, content_type="application/sparql-update", headers=headers)
         assert resp.status_code == 401
