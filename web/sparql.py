@@ -104,7 +104,7 @@ def _body_text() -> str:
 def query() -> Response:
     """SPARQL 1.1 query endpoint: GET ?query=, POST form, POST application/sparql-query."""
     if request.method == "OPTIONS":
-        resp = Response(status=204)
+        resp = _no_content()
         asked = request.headers.get("Access-Control-Request-Headers")
         if asked and get_settings().cors:  # a client's own headers (SPARQL libraries add a few)
             resp.headers["Access-Control-Allow-Headers"] = asked
@@ -188,7 +188,7 @@ def update() -> Response:
             raise QueryError(f"the {name} parameter is not supported: write USING <g> "
                              "(or USING NAMED <g>) in the update itself")
     get_executor().update(text)
-    return Response(status=204)
+    return _no_content()
 
 
 def _gsp_target() -> str | None:
@@ -216,8 +216,15 @@ def graph_store() -> Response:
         raise QueryError("this store keeps every triple in a named graph: write to ?graph=<IRI>")
     if request.method == "DELETE":
         protocol.delete_graph(get_executor(), graph)
-        return Response(status=204)
+        return _no_content()
     quads = protocol.parse_upload(request.get_data(), request.mimetype, graph)
     change = protocol.put_graph if request.method == "PUT" else protocol.add_to_graph
     created = change(get_executor(), graph, quads)
-    return Response(status=201 if created else 204)
+    return _no_content(201 if created else 204)
+
+
+def _no_content(status: int = 204) -> Response:
+    """An answer without a body, and so without the ``text/html`` type Flask would give it."""
+    resp = Response(status=status)
+    del resp.headers["Content-Type"]
+    return resp

@@ -205,22 +205,30 @@ def read_graph(store: Store, graph: str | None, format: str, *, max_quads: int |
 
 
 def parse_upload(data: bytes, media_type: str, graph: str) -> list[ox.Quad]:
-    """Parse a Graph Store upload into quads of ``graph`` (all or nothing; see :mod:`graph.rdfio`)."""
+    """Parse a Graph Store upload into quads of ``graph`` (all or nothing; see :mod:`graph.rdfio`).
+
+    Relative IRIs (``<s>``, ``<#x>``) resolve against the graph's IRI, the document's
+    own IRI in the Graph Store Protocol (RFC 3986 §5.1.3), as Fuseki resolves them.
+    """
     name = UPLOAD_TYPES.get(media_type.split(";")[0].strip().lower())
     if name is None:
         raise InputError(f"cannot read {media_type or 'a body without Content-Type'} "
                          f"(send one of: {', '.join(sorted(set(UPLOAD_TYPES)))})", status=415,
                          title="Unsupported media type")
     # rdfio refuses DOCTYPE/ENTITY in XML and over-deep JSON before pyoxigraph sees them.
-    parsed = parse_quads(data, rdf_format(name), source="upload")
+    parsed = parse_quads(data, rdf_format(name), source="upload", base_iri=graph)
     g = ox.NamedNode(graph)
     return [ox.Quad(q.subject, q.predicate, q.object, g) for q in parsed]
 
 
 def put_graph(executor, graph: str, quads: list[ox.Quad]) -> bool:
-    """Replace a graph (PUT). Returns True when the graph is new."""
+    """Replace a graph (PUT). Returns True when the graph is new.
+
+    A graph exists while it holds triples (a quad store's graphs are their
+    quads), so an empty PUT empties the graph and creates nothing.
+    """
     def change(store: Store) -> bool:
-        created = graph not in set(store.graphs())
+        created = bool(quads) and graph not in set(store.graphs())
         store.replace_graph(graph, quads)
         return created
     return executor.write(change)
@@ -229,8 +237,9 @@ def put_graph(executor, graph: str, quads: list[ox.Quad]) -> bool:
 def add_to_graph(executor, graph: str, quads: list[ox.Quad]) -> bool:
     """Add triples to a graph (POST). Returns True when the graph is new."""
     def change(store: Store) -> bool:
-        created = graph not in set(store.graphs())
-        existing = list(store.quads(graph)) if not created else []
+        known = graph in set(store.graphs())
+        created = bool(quads) and not known
+        existing = list(store.quads(graph)) if known else []
         store.replace_graph(graph, existing + quads)
         return created
     return executor.write(change)

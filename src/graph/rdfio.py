@@ -198,8 +198,11 @@ def as_bytes(data: bytes | str | object) -> bytes:
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
-def parse_quads(data: bytes | str, fmt: ox.RdfFormat, source: str = "<data>") -> list[ox.Quad]:
+def parse_quads(data: bytes | str, fmt: ox.RdfFormat, source: str = "<data>",
+                base_iri: str | None = None) -> list[ox.Quad]:
     """Parse fully (all or nothing) after :func:`check_safe`; blank nodes renamed apart.
+
+    ``base_iri`` resolves relative IRIs (``<s>``); without it they are a parse error.
 
     >>> parse_quads(b'<https://ex.org/a> <https://ex.org/p> "x" .', ox.RdfFormat.N_TRIPLES)[0].object.value
     'x'
@@ -208,7 +211,7 @@ def parse_quads(data: bytes | str, fmt: ox.RdfFormat, source: str = "<data>") ->
     check_safe(data, fmt, source)
     try:
         # rename_blank_nodes: two files' _:b1 must not merge into one node.
-        return list(ox.parse(data, format=fmt, rename_blank_nodes=True))
+        return list(ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise parse_error(exc, source) from None
 

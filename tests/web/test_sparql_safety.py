@@ -267,6 +267,22 @@ def test_update_dataset_parameters_are_refused_not_ignored(token_app, param):
     assert resp.status_code == 400 and "USING" in resp.get_data(as_text=True)
 
 
+def test_graph_store_resolves_relative_iris_against_the_graph_and_empty_bodies_create_nothing(token_app):
+    tc = token_app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    target = "/rdf-graphs?graph=" + urllib.parse.quote(EX + "docs/gsp-rel")
+    put = tc.put(target, data='<s> <p> "rel" . <#frag> <p> "f" .', content_type="text/turtle", headers=auth)
+    assert put.status_code == 201
+    assert "Content-Type" not in put.headers  # no body, so no type (Flask would say text/html)
+    got = tc.get(target, headers={**auth, "Accept": "application/n-triples"}).get_data(as_text=True)
+    assert sorted(got.strip().splitlines()) == [f'<{EX}docs/gsp-rel#frag> <{EX}docs/p> "f" .',
+                                                f'<{EX}docs/s> <{EX}docs/p> "rel" .']
+    empty = "/rdf-graphs?graph=" + urllib.parse.quote(EX + "docs/empty")
+    assert tc.put(empty, data=b"", content_type="text/turtle", headers=auth).status_code == 204
+    assert tc.get(empty, headers=auth).status_code == 404  # a graph exists while it has triples
+    assert tc.delete(target, headers=auth).status_code == 204
+
+
 def test_graph_store_protocol_needs_the_token_and_refuses_doctype(token_app, client):
     assert client.get(f"/rdf-graphs?graph={G1}").status_code == 403
     tc = token_app.test_client()
