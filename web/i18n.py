@@ -110,8 +110,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "query.results": {"ja": "結果", "en": "Results"},
     "query.rows": {"ja": "{n} 行", "en": "{n} row(s)"},
     "query.no_rows": {"ja": "該当する行はありません。", "en": "No rows."},
-    "query.truncated": {"ja": "結果が多すぎるため、{n} 行で打ち切っています。クエリを絞り込んでください。",
-                        "en": "The result was too long and was cut at {n} rows. Narrow the query."},
+    "query.rows_capped": {"ja": "{n} 行以上", "en": "{n} rows or more"},
+    "query.triples_capped": {"ja": "{n} トリプル以上", "en": "{n} triples or more"},
+    "query.capped": {"ja": "結果が行数の上限（{n} 行、設定 max_rows）に達したため、そこで打ち切っています。"
+                           "クエリを絞り込んでください。",
+                     "en": "The result reached the row cap ({n} rows, setting max_rows) and was cut there. "
+                           "Narrow the query."},
+    "query.shown": {"ja": "最初の {shown} 行を表示しています。すべての行はダウンロード（CSV・JSON）で得られます。",
+                    "en": "Showing the first {shown} rows; the downloads (CSV, JSON) have all of them."},
     "query.download": {"ja": "ダウンロード", "en": "Download"},
     "query.permalink": {"ja": "このクエリへのリンク", "en": "Permalink to this query"},
     "query.ask_true": {"ja": "真（true）", "en": "true"},

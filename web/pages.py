@@ -114,8 +114,9 @@ class Table:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
     boolean: bool | None = None
-    truncated: bool = False
-    total: int = 0
+    truncated: bool = False                 # the page shows fewer rows than the answer has, or…
+    capped: bool = False                    # …the answer itself stopped at the row cap (max_rows)
+    total: int = 0                          # rows in the answer (at least this many when capped)
 
 
 def _cell(term, book, lang: str) -> Cell:
@@ -131,8 +132,10 @@ def _cell(term, book, lang: str) -> Cell:
     return Cell("literal", str(term))
 
 
-def result_table(result: QueryResult, lang: str, *, limit: int = PAGE_ROWS) -> Table:
-    """Turn a query result into a :class:`Table`, labelling every IRI in ``lang``."""
+def result_table(result: QueryResult, lang: str, *, limit: int | None = None) -> Table:
+    """Turn a query result into a :class:`Table` of at most ``limit`` (``PAGE_ROWS``) rows, labelling
+    every IRI in ``lang``."""
+    limit = PAGE_ROWS if limit is None else limit
     if isinstance(result, AskResult):
         return Table("ask", boolean=result.value)
     if isinstance(result, SelectResult):
@@ -146,7 +149,7 @@ def result_table(result: QueryResult, lang: str, *, limit: int = PAGE_ROWS) -> T
     iris = {t.value for row in shown for t in row if isinstance(t, ox.NamedNode)}
     book = fetch_labels(get_store(), iris)
     return Table(kind, columns, [[_cell(t, book, lang) for t in row] for row in shown],
-                 truncated=result.truncated or len(rows) > limit, total=len(rows))
+                 truncated=result.truncated or len(rows) > limit, capped=result.truncated, total=len(rows))
 
 
 # --- pages --------------------------------------------------------------------------

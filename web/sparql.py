@@ -72,6 +72,10 @@ def _read_query():
                          title="Unsupported media type", status=415)
 
 
+#: Result media types a spreadsheet opens, with their file extension.
+_SPREADSHEET_TYPES = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
+
+
 def _flag(params, name: str) -> bool:
     """A yes/no request parameter: present and not ``0``/``false``/``no``/``off``."""
     value = params.get(name)
@@ -122,11 +126,18 @@ def query() -> Response:
     # only the bytes come back (graph.answers). CSV/TSV values are exact, as the results formats
     # require, unless the request asks for spreadsheet safety (the query page's CSV link does):
     # then cells starting with = + - @ tab CR get a leading '.
+    for_spreadsheet = _flag(params, "spreadsheet-safe")
     answer = get_executor().answer(
         text, AnswerSpec(param=params.get("format") or params.get("output"), accept=tuple(_accepted()),
-                         neutralize_formulas=_flag(params, "spreadsheet-safe")),
+                         neutralize_formulas=for_spreadsheet),
         default_graph=default_graph or None, named_graphs=named_graphs or None, max_rows=get_settings().max_rows)
-    resp = Response(answer.body, mimetype=answer.media_type.split(";")[0])
+    mimetype = answer.media_type.split(";")[0]
+    resp = Response(answer.body, mimetype=mimetype)
+    if for_spreadsheet and mimetype in _SPREADSHEET_TYPES:
+        # A file for Excel: with a byte-order mark, which Excel on a Japanese Windows needs to read
+        # UTF-8 (without it, Shift_JIS mojibake), as the named queries' CSV downloads have.
+        resp.set_data(b"\xef\xbb\xbf" + answer.body)
+        resp.headers["Content-Disposition"] = f'attachment; filename="query.{_SPREADSHEET_TYPES[mimetype]}"'
     if "charset" in answer.media_type:
         resp.charset = "utf-8"
     if answer.truncated:

@@ -155,9 +155,25 @@ def test_edited_named_query_runs_as_free_text(client):
 def test_truncation_is_a_visible_notice():
     c = mini_client(max_rows=2)
     body = html(c.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"}))
-    assert 'data-truncated="true"' in body and "2 行で打ち切っています" in body
+    assert 'data-truncated="true"' in body and "行数の上限（2 行、設定 max_rows）に達した" in body
+    assert "2 行以上" in body  # the count says the answer has more rows than it holds
     assert html(c.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})).count(
         'data-truncated') == 0
+
+
+def test_a_page_of_a_longer_answer_says_how_many_it_shows_and_where_the_rest_is(monkeypatch):
+    """Not 'cut at 1000 rows' under '2045 行': the answer is whole, the page shows its start."""
+    import web.pages
+
+    monkeypatch.setattr(web.pages, "PAGE_ROWS", 3)
+    c = mini_client()
+    body = html(c.get("/query", query_string={"query": "SELECT ?x WHERE { VALUES ?x { 1 2 3 4 5 } }"}))
+    assert "5 行" in body and "5 行以上" not in body
+    assert "最初の 3 行を表示しています" in body and "上限" not in body
+    assert body.count("<tr>") == 1 + 3
+    english = html(c.get("/query", query_string={"query": "SELECT ?x WHERE { VALUES ?x { 1 2 3 4 5 } }",
+                                                 "lang": "en"}))
+    assert "Showing the first 3 rows" in english and "5 row(s)" in english
 
 
 @pytest.mark.parametrize("text,status,fragment", [
@@ -228,10 +244,14 @@ def test_query_page_csv_link_asks_the_endpoint_for_spreadsheet_safety():
     body = html(tc.get("/query", query_string={"query": q}))
     link = html_lib.unescape(re.search(r'<a href="([^"]+)" class="fmt" download>CSV</a>', body).group(1))
     assert "spreadsheet-safe=1" in link
-    cells = [c for r in csv.reader(io.StringIO(tc.get(link).get_data(as_text=True))) for c in r]
+    safe = tc.get(link)
+    assert safe.data.startswith(b"\xef\xbb\xbf")  # Excel on a Japanese Windows needs the BOM for UTF-8
+    assert safe.headers["Content-Disposition"] == 'attachment; filename="query.csv"'
+    cells = [c for r in csv.reader(io.StringIO(safe.get_data(as_text=True))) for c in r]
     assert "'=HYPERLINK(\"x\") 式テスト" in cells
-    plain = link.replace("&spreadsheet-safe=1", "")
-    assert "=HYPERLINK(\"x\") 式テスト" in [c for r in csv.reader(io.StringIO(tc.get(plain).get_data(as_text=True)))
+    plain = tc.get(link.replace("&spreadsheet-safe=1", ""))
+    assert not plain.data.startswith(b"\xef\xbb\xbf")
+    assert "=HYPERLINK(\"x\") 式テスト" in [c for r in csv.reader(io.StringIO(plain.get_data(as_text=True)))
                                           for c in r]
 
 
