@@ -118,6 +118,9 @@ class RemoteStore(Store):
                    timeout_s=settings.query_timeout_ms / 1000, base_iri=settings.base_iri)
 
     # --- queries ------------------------------------------------------------
+    #: A graph no store holds: the empty part of a dataset given in part (see :meth:`query`).
+    NO_GRAPH = "urn:plangraph:no-graph"
+
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
         text = bind_values(sparql, substitutions or {}, unions=not (substitutions and self._is_virtuoso()))
         if any(isinstance(t, ox.Literal) and not t.value.isascii() for t in (substitutions or {}).values()) \
@@ -125,8 +128,12 @@ class RemoteStore(Store):
             text = inline_filter_literals(text, substitutions)
         form = query_form(text)
         fields = [("query", text)]
-        fields += [("default-graph-uri", g) for g in default_graph or ()]
-        fields += [("named-graph-uri", g) for g in named_graphs or ()]
+        if default_graph or named_graphs:
+            # A dataset given in part is given whole (SPARQL 1.1 Query §13.2), which Virtuoso 7.2
+            # does not do: default-graph-uri alone left every graph named there. A graph that
+            # does not exist stands for the missing part, so every server reads it as empty.
+            fields += [("default-graph-uri", g) for g in default_graph or (self.NO_GRAPH,)]
+            fields += [("named-graph-uri", g) for g in named_graphs or (self.NO_GRAPH,)]
         deadline = time.monotonic() + self.timeout_s
         if form == "ASK":
             with self._http.post_form(self.query_url, fields, _RESULTS_JSON) as resp:
