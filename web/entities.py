@@ -31,6 +31,7 @@ from graph.labels import labels_json
 
 from . import get_settings, get_store
 from .i18n import current_lang
+from .errors import wants_json
 
 bp = Blueprint("entities", __name__)
 
@@ -110,6 +111,8 @@ def _negotiated_format() -> str | None:
 
 def _html_response(iri: str) -> Response:
     view = describe(get_store(), iri, current_lang())
+    if not view.exists and wants_json():  # a program asked (Accept: application/json): the JSON error shape
+        raise NotFound(f"no description of <{iri}> in this dataset")
     if not view.exists:
         resp = Response(render_template("entity_404.html", iri=iri), status=404, mimetype="text/html")
     else:

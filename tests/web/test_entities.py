@@ -157,6 +157,9 @@ def test_unknown_iri_is_404_for_html_and_rdf(client):
     assert resp.status_code == 404 and "見つかりません" in text(resp)
     assert client.get("/id/lg/111007/plan/no-such-plan", headers={"Accept": "text/turtle"}).status_code == 404
     assert client.get("/id/lg/111007/plan/no-such-plan.ttl").status_code == 404
+    api = client.get("/id/lg/111007/plan/no-such-plan", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.mimetype == "application/json"  # README's Errors: the JSON shape
+    assert api.get_json()["ok"] is False and "no-such-plan" in api.get_json()["error"]
 
 
 def test_dataset_iri_and_root_redirect_to_the_dataset_page(client):
