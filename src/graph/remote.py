@@ -71,7 +71,7 @@ import pyoxigraph as ox
 from .errors import AuthError, PlanGraphError, QuerySyntaxError, QueryTimeout, StoreError
 from .remote_http import HttpClient
 from .rdfio import parse_error, parse_quads
-from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form,
+from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form, star_order,
                             read_json_results)
 from .settings import DEFAULT_BASE_IRI, Settings
 from .store import AskResult, GraphResult, SelectResult, Store, _iri_rewriter
@@ -144,7 +144,12 @@ class RemoteStore(Store):
             fields[0] = ("query", 'DEFINE sql:describe-mode "CBD" ' + text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self._graph_query(fields, max_rows)
-        return self._select(text, fields[1:], max_rows, deadline)
+        result = self._select(text, fields[1:], max_rows, deadline)
+        order = star_order(sparql, result.variables)  # SELECT *: the query's order, as the embedded store
+        if order and order != result.variables:
+            at = [result.variables.index(v) for v in order]
+            result = SelectResult(order, [tuple(row[i] for i in at) for row in result.rows], result.truncated)
+        return result
 
     def _is_virtuoso(self) -> bool:
         """Whether the server is Virtuoso, from its ``Server`` header (asked once, with ``ASK {}``)."""

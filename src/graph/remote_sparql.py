@@ -130,6 +130,42 @@ def tokens(text: str) -> Iterator[Token]:
             i += 1
 
 
+_STAR = re.compile(r"SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+_VAR = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]+)")
+
+
+def star_order(text: str, variables: Sequence[str]) -> list[str] | None:
+    """For a ``SELECT *`` query: ``variables`` in the order they first appear in its text.
+
+    Why: pyoxigraph (and Oxigraph server) sort ``SELECT *``'s columns by name, so
+    ``SELECT * { ?s ?p ?o }`` came out as o, p, s; Jena and Virtuoso keep the
+    query's order, which is what a reader of the table expects. Only the order
+    of the columns changes. ``None`` for any other query (a cheap regular
+    expression rules most out before the query is tokenized).
+
+    >>> star_order("SELECT * WHERE { ?s ?p ?o. BIND(1 AS ?a) }", ["a", "o", "p", "s"])
+    ['s', 'p', 'o', 'a']
+    >>> star_order("SELECT ?o ?s WHERE { ?s ?p ?o }", ["o", "s"]) is None
+    True
+    """
+    if not _STAR.search(text):
+        return None
+    toks = list(tokens(text))
+    k = _body_start(toks)
+    if k >= len(toks) or toks[k].upper != "SELECT":
+        return None
+    k += 1
+    if k < len(toks) and toks[k].upper in ("DISTINCT", "REDUCED"):
+        k += 1
+    if k >= len(toks) or toks[k].text != "*":
+        return None
+    first: dict[str, int] = {}
+    for i, tok in enumerate(toks[k:]):
+        if m := _VAR.match(tok.text):
+            first.setdefault(m.group(1), i)
+    return sorted(variables, key=lambda v: first.get(v, len(toks)))
+
+
 def _body_start(toks: list[Token]) -> int:
     """Index of the first token after the prologue (BASE/PREFIX declarations)."""
     k = 0

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from .errors import NotFound, ParameterError, ParseError, QueryError, QuerySyntaxError, StoreError
 from .rdfio import as_bytes, check_safe, parse_error, parse_quads
+from .remote_sparql import star_order
 from .settings import DEFAULT_BASE_IRI
 from .sources import graph_iri_for_file, rdf_format
 
@@ -248,6 +249,7 @@ class EmbeddedStore(Store):
             return AskResult(bool(res))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
+            variables = star_order(sparql, variables) or variables  # SELECT *: the query's order
             rows, truncated = [], False
             for sol in res:
                 if max_rows is not None and len(rows) >= max_rows:

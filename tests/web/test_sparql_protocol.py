@@ -238,6 +238,20 @@ def test_construct_format_spellings_of_clients(client, fmt, media, rdf):
     assert (rdflib.URIRef(EX + "plan"), rdflib.URIRef(EX + "upper"), rdflib.URIRef(EX + "upper")) in g
 
 
+@pytest.mark.parametrize("query,columns", [
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", ["g", "s", "p", "o"]),
+    ("# SELECT ?z\nSELECT DISTINCT * WHERE { ?s ?p ?o . BIND(\"?x\" AS ?a) } LIMIT 1", ["s", "p", "o", "a"]),
+    ("SELECT ?p ?s WHERE { ?s ?p ?o } LIMIT 1", ["p", "s"]),
+])
+def test_select_star_columns_come_in_the_querys_order(client, query, columns):
+    """pyoxigraph sorts SELECT *'s columns by name (o, p, s); readers expect the query's order, as Jena gives."""
+    doc = client.get("/sparql", query_string={"query": query}).get_json(force=True)
+    assert doc["head"]["vars"] == columns
+    assert list(doc["results"]["bindings"][0]) == columns
+    head = client.get("/sparql", query_string={"query": query, "format": "csv"}).get_data(as_text=True)
+    assert head.splitlines()[0].split(",") == columns
+
+
 def test_format_may_be_a_media_type(client):
     resp = client.get("/sparql", query_string={"query": LABELS, "format": "application/sparql-results+xml"})
     assert resp.status_code == 200 and resp.mimetype == "application/sparql-results+xml"
