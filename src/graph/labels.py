@@ -18,6 +18,8 @@ to an external server too).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -52,6 +54,28 @@ BUILTIN_LABELS: dict[str, dict[str, str]] = {
     DCTERMS + "source": {"ja": "出典", "en": "source"},
     "https://schema.org/url": {"ja": "URL", "en": "URL"},
 }
+
+
+_NUMBER_RUN = re.compile(r"(\d+)")
+
+
+def notation_key(notation: str | None) -> tuple:
+    """A sort key that orders notations as a reader counts them: ``2節`` before ``10節``,
+    ``(1)`` before ``(2)``, ``2-2`` before ``2-10``; full-width digits count as digits.
+
+    Text runs and numbers alternate in the key (a text run first, maybe empty), so any
+    two keys compare without mixing types: among siblings, numbers come before ``(1)``,
+    and those before ``図表1``; no notation sorts last.
+
+    >>> sorted(["10節", "2節", "(2)", "(1)", "2-10", "2-2", "図表2"], key=notation_key)
+    ['2-2', '2-10', '2節', '10節', '(1)', '(2)', '図表2']
+    >>> notation_key("１-２") == notation_key("1-2"), notation_key(None) > notation_key("図表9")
+    (True, True)
+    """
+    if not notation:
+        return ((1,),)
+    parts = _NUMBER_RUN.split(unicodedata.normalize("NFKC", notation))
+    return ((0,), *((text, int(number)) for text, number in zip(parts[0::2], parts[1::2] + ["-1"])))
 
 
 def internal_query(name: str) -> str:
