@@ -126,3 +126,23 @@ def test_sources_citing_the_same_sentence_are_listed_once():
     """, format="nt", graph=ID + "graph/extra")
     s.load_data(f'<{POLICY2}> <{PG}notation> "(2)" .', format="nt", graph=PLAN + "/prov/policy-2b")
     assert len(describe(s, POLICY2, "ja").sources) == 1
+
+
+def test_sources_in_document_order_grouped_by_section_alike_in_both_languages(saitama_store):
+    """The plan's page lists 第1章, then 1節, 2節, 2-2, 3節 — each once, with all its sentences —
+    and the English page in the same order (it used to follow the property labels of each language)."""
+    plan = ID + "lg/111007/plan/digital-2021"
+    ja = describe(saitama_store, plan, "ja").source_groups
+    en = describe(saitama_store, plan, "en").source_groups
+    assert [g.notation for g in ja] == ["第1章", "1節", "2節", "2-2", "3節"]
+    assert [(g.section, g.quotes) for g in ja] == [(g.section, g.quotes) for g in en]
+    assert [g.section_label for g in en][1] == "Purpose of the plan"
+    assert [len(g.quotes) for g in ja] == [1, 7, 4, 1, 4]
+    assert len({q for g in ja for q in g.quotes}) == sum(len(g.quotes) for g in ja)
+    # sections below 2-2 and its figures follow 2-2; a chapter PlanGraph does not hold follows chapter 1
+    doc = ID + "lg/111007/doc/digital-2021/"
+    from graph.describe import _document_order
+    order = _document_order(saitama_store, {doc + x for x in ("ch1/s3", "ch1/s2-2-1", "ch1/fig2", "ch1/s2-2",
+                                                             "ch1/s2", "ch1/fig4", "ch2/s1-3-2", "ch1")})
+    assert sorted(order, key=order.get) == [doc + x for x in ("ch1", "ch1/s2", "ch1/s2-2", "ch1/s2-2-1",
+                                                             "ch1/fig2", "ch1/s3", "ch1/fig4", "ch2/s1-3-2")]

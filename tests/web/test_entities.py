@@ -340,3 +340,16 @@ def test_sources_section_lists_each_source_once(client):
     body = text(client.get("/id/lg/111007/plan/digital-2021/policy/2"))
     section = body[body.index('id="src-h"'):body.index('id="props-h"')]
     assert section.count("<blockquote") == 1 and "2-2 2-2 基本方針" in section
+
+
+def test_sources_section_follows_the_document_in_both_languages(saitama_store, make_app):
+    """One heading per section, in document order, the same on the Japanese and English pages."""
+    client = make_app(saitama_store).test_client()
+    headings = {}
+    for lang in ("ja", "en"):
+        body = text(client.get("/id/lg/111007/plan/digital-2021", query_string={"lang": lang}))
+        section = body[body.index('id="src-h"'):body.index('id="props-h"')]
+        headings[lang] = re.findall(r'<a href="(/id/lg/111007/doc/[^"]+)" class="iri"', section)
+        assert section.count("<blockquote") == 17
+    assert headings["ja"] == headings["en"] == ["/id/lg/111007/doc/digital-2021/ch1" + x
+                                                for x in ("", "/s1", "/s2", "/s2-2", "/s3")]
