@@ -48,6 +48,26 @@ def test_enough_public_questions_with_titles_in_both_languages():
         assert q.title_en and q.description_ja and q.description_en, q.name
 
 
+
+def test_descriptions_refer_to_other_questions_by_their_titles():
+    """Planners see the questions by title (自治体の計画の一覧), never by file name: a description that
+    says 「municipality-plans」を使ってください leaves them nothing to find. A question referred to in the
+    Japanese description is referred to in the English one too, by its English title."""
+    names = [q.name for q in PUBLIC]
+    for q in PUBLIC:
+        for lang, text in (("ja", q.description_ja), ("en", q.description_en)):
+            quoted = re.findall(r'「([^」]+)」|"([^"]+)"', text)
+            for ref in (a or b for a, b in quoted):
+                assert ref not in names, (q.name, lang, ref)
+            for name in names:
+                if "-" in name:
+                    assert not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (q.name, lang, name)
+        refs_ja = {o.name for o in PUBLIC if f"「{o.title_ja}」" in q.description_ja}
+        refs_en = {o.name for o in PUBLIC if f'"{o.title_en}"' in q.description_en}
+        assert refs_ja == refs_en, q.name
+    assert {o.name for o in PUBLIC if f"「{o.title_ja}」" in get_query("plans").description_ja} == {
+        "municipality-plans"}
+
 def test_internal_helpers_are_not_listed_but_can_be_fetched():
     internal = [p for p in ALL_FILES if p.name.startswith("_")]
     listed = {q.name for q in PUBLIC}
