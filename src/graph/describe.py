@@ -74,6 +74,7 @@ class Value:
     label: str | None = None       # for IRIs: the label in the chosen language (or a short form)
     language: str | None = None
     datatype: str | None = None
+    datatype_label: str | None = None  # for literals: the datatype's label in the chosen language
     sources: list[Source] = field(default_factory=list)
 
 
@@ -175,7 +176,8 @@ def _value(term, book: LabelBook, lang: str) -> Value:
         return Value("bnode", term.value, label="_:" + term.value)
     if isinstance(term, ox.Literal):
         dt = term.datatype.value if term.datatype else None
-        return Value("literal", term.value, language=term.language or None, datatype=dt)
+        return Value("literal", term.value, language=term.language or None, datatype=dt,
+                     datatype_label=book.display(dt, lang) if dt else None)
     return Value("literal", str(term))
 
 
@@ -243,6 +245,8 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
         for term in row:
             if isinstance(term, ox.NamedNode):
                 mentioned.add(term.value)
+            elif isinstance(term, ox.Literal) and term.datatype is not None:
+                mentioned.add(term.datatype.value)  # shown as a tag: 日付, 年月 …
     book = fetch_labels(store, mentioned)
 
     out = _group(((p, o, g, src, q) for _s, p, o, g, src, q in out_rows), book, lang)

@@ -146,3 +146,37 @@ def test_sources_in_document_order_grouped_by_section_alike_in_both_languages(sa
                                                              "ch1/s2", "ch1/fig4", "ch2/s1-3-2", "ch1")})
     assert sorted(order, key=order.get) == [doc + x for x in ("ch1", "ch1/s2", "ch1/s2-2", "ch1/s2-2-1",
                                                              "ch1/fig2", "ch1/s3", "ch1/fig4", "ch2/s1-3-2")]
+
+
+def test_every_standard_term_the_ontology_and_data_use_has_labels_in_both_languages():
+    """Properties, classes and datatypes outside pg: that PlanGraph's files use get a Japanese and
+    an English label (graph.labels.BUILTIN_LABELS), so no page shows "prov:wasInfluencedBy" or a
+    bare "gYearMonth" to a planner."""
+    from graph.labels import fetch_labels
+    from graph.sources import data_files, ontology_files
+
+    root = Path(__file__).resolve().parents[2]
+    s = EmbeddedStore()
+    for f in [*ontology_files(), *data_files([root / "data" / "saitama", root / "data" / "sample"])]:
+        s.load_file(f)
+    used = set()
+    for q in ("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { GRAPH ?g { ?s ?t ?o } } }",
+              "SELECT DISTINCT ?t WHERE { { ?s a ?t } UNION { GRAPH ?g { ?s a ?t } } }",
+              "SELECT DISTINCT ?t WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isLiteral(?o)) "
+              "BIND(DATATYPE(?o) AS ?t) }"):
+        used |= {r[0].value for r in s.query(q).rows if isinstance(r[0], ox.NamedNode)}
+    external = sorted(t for t in used if not t.startswith(PG))
+    assert PG[:-1] not in external and "http://www.w3.org/ns/prov#wasInfluencedBy" in external
+    book = fetch_labels(s, external)
+    for lang in ("ja", "en"):
+        missing = [t for t in external if not book.label(t, lang)]
+        assert missing == [], lang
+    assert book.label("http://www.w3.org/2001/XMLSchema#gYearMonth", "ja") == "年月"
+
+
+def test_literal_values_carry_their_datatype_label(saitama_store):
+    view = describe(saitama_store, ID + "lg/111007", "ja")
+    (established,) = group(view.properties, PG + "established").values
+    assert (established.value, established.datatype_label) == ("2001-05", "年月")
+    view = describe(saitama_store, ID + "lg/111007", "en")
+    assert group(view.properties, PG + "established").values[0].datatype_label == "year and month"
