@@ -65,7 +65,7 @@ def figure(number: int):
         data["roles"] = fig.ROLES
     elif number == 2:
         data["rows"] = fig.figure2(store, plan, lang=current_lang())
-        data["conflicts"] = fig.figure2_conflicts(store, plan)
+        data["conflicts"] = fig.figure2_conflicts(store, plan, lang=current_lang())
     elif number == 3:
         data["tree"] = fig.figure3(store, plan, lang=current_lang())
         data["measures"] = fig.measure_count(data["tree"])

@@ -17,11 +17,13 @@ after :func:`graph.sandbox.inspect_query`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from graph.answers import ROWS, Answer, AnswerSpec, encode_answer, with_fields
 from graph.dataset import triple_count_soon
@@ -231,6 +233,28 @@ def query_page():
                            form=_form_values(named, params) if named else {}, table=table, error=error,
                            permalink=permalink, downloads=downloads, queries=queries, catalogue=catalogue)
     return html, (error.status if error else 200)
+
+
+#: How a description quotes another question's title, per language.
+_QUOTED_TITLE = {"ja": re.compile(r"「([^」]+)」"), "en": re.compile(r'"([^"]+)"')}
+
+
+@bp.app_template_global()
+def linked_description(query: NamedQuery, lang: str) -> Markup:
+    """The query's description with each question it names by title (「自治体の計画の一覧」) linked
+    to that question's page, so a planner told to use another question can open it. The rest is
+    escaped text."""
+    text = query.description(lang)
+    titles = {q.title(lang): q.name for q in list_queries() if q.name != query.name}
+    parts, pos = [], 0
+    for m in _QUOTED_TITLE["en" if lang == "en" else "ja"].finditer(text):
+        name = titles.get(m.group(1))
+        if name is None:
+            continue
+        parts += [escape(text[pos:m.start()]),
+                  Markup('<a href="{}">{}</a>').format(url_for("pages.named_page", name=name), m.group(0))]
+        pos = m.end()
+    return Markup("").join([*parts, escape(text[pos:])])
 
 
 @bp.get("/queries")

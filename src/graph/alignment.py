@@ -49,6 +49,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from .labels import notation_key
 from .queries import bind, get_query
 from .store import SelectResult, Store
 from .vocab import PG_NS
@@ -171,12 +172,81 @@ def _by_relation(G: nx.DiGraph, node: str, relation: str) -> list[str]:
     return [v for _, v, r in G.out_edges(node, data="relation") if r == relation]
 
 
-def elements(G: nx.DiGraph) -> list[str]:
-    """The plan elements of ``G`` (philosophy, policies, measures, projects), top level first."""
-    def key(n: str):
+class OutlineEntry(NamedTuple):
+    """One element in document order: how deep it sits, under which element, and its numbering path."""
+
+    element: str
+    depth: int
+    parent: str | None
+    notation: str | None
+
+
+def _core(notation: str) -> str:
+    return notation.strip("()（）")
+
+
+def outline(G: nx.DiGraph) -> list[OutlineEntry]:
+    """The plan elements of ``G`` in document order: each element followed by those under it
+    (philosophy → basic policy → its measures → each measure's projects), siblings by number.
+
+    ``notation`` is the element's number as the data gives it, qualified by its parent's where
+    the plan numbers that kind of element within its parent, which shows as a number that
+    repeats among the plan's elements of that kind: projects are numbered within their
+    measure (the action-plan template's 事業番号), so project ``1`` of measure ``1-1`` reads
+    ``1-1-1`` (and its project ``2`` reads ``1-1-2``). Where every number of a kind is unique
+    (measures ``1-1``, ``1-2``; the synthetic graph's projects ``5-2``) it stays as it is;
+    nothing is numbered that the data does not number. Roots (elements with no parent in
+    ``G``) come plan by plan, the philosophy first.
+
+    >>> G = alignment_graph(example_store())
+    >>> [(e.element.rsplit("/", 1)[1], e.depth, e.notation) for e in outline(G)]
+    [('philosophy', 0, None), ('policy1', 1, '(1)'), ('measure1', 2, '1'), ('policy2', 0, '(2)')]
+    """
+    members = [n for n in G if _kind(G, n) in ELEMENT_KINDS]
+    children: dict[str | None, list[str]] = {}
+    for n in members:
+        parents = sorted(p for p in _by_relation(G, n, "parentElement") if _kind(G, p) in ELEMENT_KINDS)
+        children.setdefault(parents[0] if parents else None, []).append(n)
+    numbered: set[tuple] = set()
+    local: set[tuple] = set()  # (plan, kind) numbered within the parent: a number repeats
+    for n in members:
         a = G.nodes[n]
-        return (ELEMENT_KINDS.index(a["kind"]), str(a.get("plan") or ""), str(a.get("notation") or ""), n)
-    return sorted((n for n in G if _kind(G, n) in ELEMENT_KINDS), key=key)
+        if a.get("notation"):
+            k = (a.get("plan"), a["kind"], a["notation"])
+            if k in numbered:
+                local.add(k[:2])
+            numbered.add(k)
+
+    def key(n: str) -> tuple:
+        a = G.nodes[n]
+        return (str(a.get("plan") or ""), ELEMENT_KINDS.index(a["kind"]), notation_key(a.get("notation")), n)
+
+    out: list[OutlineEntry] = []
+    seen: set[str] = set()
+
+    def walk(n: str, depth: int, parent: str | None, parent_path: str | None) -> None:
+        seen.add(n)
+        a = G.nodes[n]
+        own = a.get("notation")
+        path = own
+        if own and parent_path and (a.get("plan"), a["kind"]) in local:
+            path = f"{_core(parent_path)}-{own}"
+        out.append(OutlineEntry(n, depth, parent, path))
+        for c in sorted(children.get(n, ()), key=key):
+            if c not in seen:  # a parentElement cycle would be a data error; never loop on it
+                walk(c, depth + 1, n, path)
+
+    for root in sorted(children.get(None, ()), key=key):
+        walk(root, 0, None, None)
+    for n in sorted(set(members) - seen, key=key):  # only reachable through a cycle
+        walk(n, 0, None, None)
+    return out
+
+
+def elements(G: nx.DiGraph) -> list[str]:
+    """The plan elements of ``G`` (philosophy, policies, measures, projects) in document order
+    (:func:`outline`): each element followed by the elements under it."""
+    return [e.element for e in outline(G)]
 
 
 def goals(G: nx.DiGraph) -> list[str]:
@@ -241,9 +311,9 @@ def coverage_matrix(G: nx.DiGraph) -> CoverageMatrix:
 
     >>> m = coverage_matrix(alignment_graph(example_store()))
     >>> [r.rsplit("/", 1)[1] for r in m.rows], [c.rsplit("/", 1)[1] for c in m.columns]
-    (['philosophy', 'policy1', 'policy2', 'measure1'], ['goal1', 'goal2'])
+    (['philosophy', 'policy1', 'measure1', 'policy2'], ['goal1', 'goal2'])
     >>> m.cells
-    [['direct', None], ['inherited', None], [None, None], ['inherited', None]]
+    [['direct', None], ['inherited', None], ['inherited', None], [None, None]]
     """
     rows, columns = elements(G), goals(G)
     cells = []
@@ -282,7 +352,7 @@ def orphans(G: nx.DiGraph, *, inherited: bool = True) -> list[str]:
     >>> [n.rsplit("/", 1)[1] for n in orphans(G)]
     ['policy2']
     >>> [n.rsplit("/", 1)[1] for n in orphans(G, inherited=False)]
-    ['policy1', 'policy2', 'measure1']
+    ['policy1', 'measure1', 'policy2']
     """
     if inherited:
         return [e for e in elements(G) if not served_goals(G, e)]

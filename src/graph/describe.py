@@ -12,7 +12,9 @@ server alike):
 * every incoming statement (inverse relations), grouped the same way;
 * the provenance of each statement: the named graph it lives in and, when that
   graph is a ``pg:Assertion``, its ``pg:source`` (section or figure, with its
-  notation such as ``2-2`` or ``図表4``) and ``pg:quote``.
+  notation such as ``2-2`` or ``図表4``) and ``pg:quote``;
+* those sources once each, in document order (:attr:`EntityView.source_groups`):
+  a reader follows the page as they follow the plan, whatever the language.
 
 An IRI the store does not mention at all comes back with ``exists=False``;
 the web layer turns that into a 404. The SPARQL lives in
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import NotFound
-from .labels import LABEL_PROPERTIES, LabelBook, fetch_labels, internal_query, short_iri
+from .labels import LABEL_PROPERTIES, LabelBook, fetch_labels, internal_query, notation_key, rows_for_iris, short_iri
 from .results import serialize_result
 from .store import GraphResult, Store
 from .vocab import PREFIXES, RDF
@@ -54,6 +56,16 @@ class Source:
 
 
 @dataclass
+class SourceGroup:
+    """One section or figure and the sentences quoted from it, for the page's list of sources."""
+
+    section: str | None
+    section_label: str | None = None
+    notation: str | None = None
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Value:
     """One value of a property: an IRI (with its label), a blank node, or a literal."""
 
@@ -62,6 +74,7 @@ class Value:
     label: str | None = None       # for IRIs: the label in the chosen language (or a short form)
     language: str | None = None
     datatype: str | None = None
+    datatype_label: str | None = None  # for literals: the datatype's label in the chosen language
     sources: list[Source] = field(default_factory=list)
 
 
@@ -90,16 +103,70 @@ class EntityView:
     statements: list[tuple[Value, Value, Value]] = field(default_factory=list)  # when it names a graph
     statements_truncated: bool = False
     inverse_truncated: bool = False
+    source_groups: list[SourceGroup] = field(default_factory=list)
 
     @property
     def sources(self) -> list[Source]:
-        """The distinct sources (section or figure, quote) of the statements about this resource."""
+        """The distinct sources (section or figure, quote) of the statements about this resource,
+        in document order (the order of :attr:`source_groups`)."""
         seen: dict[tuple, Source] = {}  # two assertion graphs may cite the same sentence
         for value in self.types + [v for grp in self.properties for v in grp.values]:
             for s in value.sources:
                 if s.section or s.quote:
                     seen.setdefault((s.section, s.quote), s)
-        return list(seen.values())
+        order = {g.section: i for i, g in enumerate(self.source_groups)}
+        return sorted(seen.values(), key=lambda s: (order.get(s.section, len(order)), _graph_key(s.graph)))
+
+
+def _graph_key(graph: str) -> tuple:
+    """Quotes of one section, in a fixed order: by their assertion graph's name, numbers counted
+    (the Saitama data names assertions by paragraph, ``s1-p2-…`` before ``s1-p10-…``)."""
+    return notation_key(graph), graph
+
+
+def _document_order(store: Store, sections: set[str]) -> dict[str, tuple]:
+    """A sort key per section or figure: the numbers of the chapters and sections above it, from
+    the document down (``第1章`` › ``2節`` › ``2-2`` › ``(1)``), so sources list as the document
+    reads; a section outside any chapter hangs on its ``pg:sourceDocument``. Language-free: the
+    Japanese and English pages list them alike. One query for all of them."""
+    parent: dict[str, str] = {}
+    notation: dict[str, str] = {}
+    for _s, node, up, document, nota in rows_for_iris(store, internal_query("source-outline"), sections):
+        up = up if up is not None else document
+        if up is not None and up.value != node.value:
+            parent[node.value] = min(parent.get(node.value, up.value), up.value)
+        if nota is not None:
+            notation[node.value] = min(notation.get(node.value, nota.value), nota.value)
+
+    def key(section: str) -> tuple:
+        chain, node = [], section
+        while node is not None and node not in chain:  # a cycle would be a data error; stop on it
+            chain.append(node)
+            node = parent.get(node)
+        return tuple((notation_key(notation.get(n)), n) for n in reversed(chain))
+
+    return {s: key(s) for s in sections}
+
+
+def _source_groups(store: Store, values: list[Value]) -> list[SourceGroup]:
+    """The sources of ``values`` grouped by section or figure, in document order; each sentence
+    once (two assertion graphs may quote the same one)."""
+    groups: dict[str | None, SourceGroup] = {}
+    quoted: dict[str | None, dict[str, tuple]] = {}
+    for value in values:
+        for s in value.sources:
+            if not (s.section or s.quote):
+                continue
+            groups.setdefault(s.section, SourceGroup(s.section, s.section_label, s.notation))
+            if s.quote:
+                k = _graph_key(s.graph)
+                quoted.setdefault(s.section, {})
+                quoted[s.section][s.quote] = min(quoted[s.section].get(s.quote, k), k)
+    order = _document_order(store, {s for s in groups if s})
+    out = sorted(groups.values(), key=lambda g: (g.section is None, order.get(g.section, ()), g.section or ""))
+    for g in out:
+        g.quotes = sorted(quoted.get(g.section, {}), key=lambda q: (quoted[g.section][q], q))
+    return out
 
 
 def _value(term, book: LabelBook, lang: str) -> Value:
@@ -109,7 +176,8 @@ def _value(term, book: LabelBook, lang: str) -> Value:
         return Value("bnode", term.value, label="_:" + term.value)
     if isinstance(term, ox.Literal):
         dt = term.datatype.value if term.datatype else None
-        return Value("literal", term.value, language=term.language or None, datatype=dt)
+        return Value("literal", term.value, language=term.language or None, datatype=dt,
+                     datatype_label=book.display(dt, lang) if dt else None)
     return Value("literal", str(term))
 
 
@@ -177,6 +245,8 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
         for term in row:
             if isinstance(term, ox.NamedNode):
                 mentioned.add(term.value)
+            elif isinstance(term, ox.Literal) and term.datatype is not None:
+                mentioned.add(term.datatype.value)  # shown as a tag: 日付, 年月 …
     book = fetch_labels(store, mentioned)
 
     out = _group(((p, o, g, src, q) for _s, p, o, g, src, q in out_rows), book, lang)
@@ -188,6 +258,11 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
         else:
             properties.append(grp)
     inverse = _group(((p, x, g, src, q) for _o, x, p, g, src, q in in_rows), book, lang)
+    source_groups = _source_groups(store, types + [v for grp in properties for v in grp.values])
+    order = {g.section: i for i, g in enumerate(source_groups)}
+    for grp in out + inverse:
+        for v in grp.values:
+            v.sources.sort(key=lambda s: (order.get(s.section, len(order)), _graph_key(s.graph)))
     return EntityView(
         iri=iri, lang=lang,
         exists=bool(out_rows or in_rows or is_graph),
@@ -195,7 +270,7 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
         labels=book.all_labels(iri),
         types=types, properties=properties, inverse=inverse, is_graph=is_graph,
         statements=[tuple(_value(term, book, lang) for term in row) for row in graph_rows],
-        statements_truncated=truncated, inverse_truncated=incoming.truncated,
+        statements_truncated=truncated, inverse_truncated=incoming.truncated, source_groups=source_groups,
     )
 
 

@@ -129,12 +129,14 @@ def figure2(store: Store, plan: str, *, lang: str = "ja") -> list[Figure2Row]:
     return sorted(rows.values(), key=order)
 
 
-def figure2_conflicts(store: Store, plan: str) -> list[dict]:
+def figure2_conflicts(store: Store, plan: str, *, lang: str = "ja") -> list[dict]:
     """Recorded figure-vs-text disagreements (``pg:SourceConflict``) about the plan; the text governs.
 
     One dict per conflict: ``iri``, ``figure`` (notation), ``text_source``
     (notation), ``text_says``, ``figure_says``, ``resolution`` (ja),
-    ``resolution_en`` and ``subjects`` (labels of what it concerns).
+    ``resolution_en`` and ``subjects`` (labels of what it concerns, in ``lang``
+    like the table above it, else Japanese). What the text and the figure say
+    stay as printed: they are the document's own words.
     """
     out: dict[str, dict] = {}
     for r in _rows(store, "figure2-conflicts", plan):
@@ -143,7 +145,7 @@ def figure2_conflicts(store: Store, plan: str) -> list[dict]:
             "text_source": r.get("textSourceNotation", ""), "text_says": r.get("textSays", ""),
             "figure_says": r.get("figureSays", ""), "resolution": r.get("resolution", ""),
             "resolution_en": r.get("resolutionEn", ""), "subjects": []})
-        label = r.get("subjectLabel") or r["subject"]
+        label = _pick(r, "subjectLabel", lang, r["subject"])
         if label not in c["subjects"]:
             c["subjects"].append(label)
     return list(out.values())

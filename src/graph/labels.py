@@ -18,13 +18,15 @@ to an external server too).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
 from .queries import get_query
 from .store import Store
-from .vocab import DCTERMS, PG_NS, PREFIXES, RDF, RDFS, SKOS
+from .vocab import DCTERMS, ORG, OWL, PG_NS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, VANN, XSD
 
 
 #: The languages of the UI; the first is the default.
@@ -34,24 +36,92 @@ LANGUAGES: tuple[str, ...] = ("ja", "en")
 LABEL_PROPERTIES: tuple[str, ...] = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
 NOTATION = PG_NS + "notation"
 
-#: Labels of standard terms that the store does not label itself (the ontology labels pg: terms).
+#: Labels of the standard terms PlanGraph uses that the store does not label itself (the ontology
+#: labels pg: terms): every property, class and datatype of the ontology and the data outside pg:
+#: (a test checks), so that no page shows "prov:wasInfluencedBy" or "gYearMonth" to a planner.
+#: They live here, not in the store: the published dataset says nothing about other vocabularies'
+#: terms. Pages keep the IRI on hover (``title``) or behind the link.
 BUILTIN_LABELS: dict[str, dict[str, str]] = {
     RDF + "type": {"ja": "種類", "en": "type"},
+    RDF + "first": {"ja": "リストの先頭", "en": "first"},
+    RDF + "rest": {"ja": "リストの残り", "en": "rest"},
+    RDF + "langString": {"ja": "言語タグ付き文字列", "en": "language-tagged string"},
     RDFS + "label": {"ja": "ラベル", "en": "label"},
     RDFS + "comment": {"ja": "説明", "en": "comment"},
     RDFS + "seeAlso": {"ja": "関連情報", "en": "see also"},
     RDFS + "subClassOf": {"ja": "上位クラス", "en": "subclass of"},
+    RDFS + "subPropertyOf": {"ja": "上位プロパティ", "en": "subproperty of"},
     RDFS + "domain": {"ja": "定義域", "en": "domain"},
     RDFS + "range": {"ja": "値域", "en": "range"},
+    RDFS + "isDefinedBy": {"ja": "定義元", "en": "defined by"},
+    RDFS + "Datatype": {"ja": "データ型", "en": "datatype"},
+    OWL + "Class": {"ja": "クラス", "en": "class"},
+    OWL + "ObjectProperty": {"ja": "オブジェクトプロパティ", "en": "object property"},
+    OWL + "DatatypeProperty": {"ja": "データ型プロパティ", "en": "datatype property"},
+    OWL + "Ontology": {"ja": "オントロジー", "en": "ontology"},
+    OWL + "inverseOf": {"ja": "逆プロパティ", "en": "inverse of"},
+    OWL + "unionOf": {"ja": "和集合", "en": "union of"},
+    OWL + "versionIRI": {"ja": "版のIRI", "en": "version IRI"},
+    OWL + "versionInfo": {"ja": "版", "en": "version"},
+    XSD + "string": {"ja": "文字列", "en": "string"},
+    XSD + "boolean": {"ja": "真偽値", "en": "true or false"},
+    XSD + "integer": {"ja": "整数", "en": "integer"},
+    XSD + "decimal": {"ja": "数値", "en": "number"},
+    XSD + "date": {"ja": "日付", "en": "date"},
+    XSD + "dateTime": {"ja": "日時", "en": "date and time"},
+    XSD + "gYear": {"ja": "年", "en": "year"},
+    XSD + "gYearMonth": {"ja": "年月", "en": "year and month"},
+    XSD + "duration": {"ja": "期間の長さ", "en": "duration"},
     SKOS + "prefLabel": {"ja": "優先ラベル", "en": "preferred label"},
     SKOS + "altLabel": {"ja": "別名", "en": "alternative label"},
     SKOS + "definition": {"ja": "定義", "en": "definition"},
     SKOS + "inScheme": {"ja": "概念体系", "en": "in scheme"},
+    SKOS + "Concept": {"ja": "概念", "en": "concept"},
+    SKOS + "ConceptScheme": {"ja": "概念体系", "en": "concept scheme"},
+    SKOS + "broader": {"ja": "上位概念", "en": "broader concept"},
+    SKOS + "related": {"ja": "関連する概念", "en": "related concept"},
+    SKOS + "hasTopConcept": {"ja": "最上位の概念", "en": "top concept"},
+    SKOS + "topConceptOf": {"ja": "最上位の概念として属する体系", "en": "top concept of"},
+    SKOS + "exactMatch": {"ja": "同一の対象", "en": "exact match"},
+    SKOS + "closeMatch": {"ja": "近い意味の対象", "en": "close match"},
+    SKOS + "relatedMatch": {"ja": "関連する対象", "en": "related match"},
     DCTERMS + "title": {"ja": "タイトル", "en": "title"},
+    DCTERMS + "description": {"ja": "説明", "en": "description"},
+    DCTERMS + "created": {"ja": "作成日", "en": "created"},
+    DCTERMS + "publisher": {"ja": "公開者", "en": "publisher"},
+    DCTERMS + "isPartOf": {"ja": "一部を成す対象", "en": "is part of"},
     DCTERMS + "license": {"ja": "ライセンス", "en": "licence"},
     DCTERMS + "source": {"ja": "出典", "en": "source"},
-    "https://schema.org/url": {"ja": "URL", "en": "URL"},
+    PROV + "wasInfluencedBy": {"ja": "影響を受けた対象", "en": "influenced by"},
+    PROV + "wasDerivedFrom": {"ja": "派生元", "en": "derived from"},
+    TIME + "hasXSDDuration": {"ja": "期間の長さ", "en": "duration"},
+    ORG + "unitOf": {"ja": "所属する組織", "en": "unit of"},
+    VANN + "preferredNamespacePrefix": {"ja": "推奨する接頭辞", "en": "preferred namespace prefix"},
+    VANN + "preferredNamespaceUri": {"ja": "推奨する名前空間", "en": "preferred namespace URI"},
+    SCHEMA + "url": {"ja": "URL", "en": "URL"},
 }
+
+
+_NUMBER_RUN = re.compile(r"(\d+)")
+
+
+def notation_key(notation: str | None) -> tuple:
+    """A sort key that orders notations as a reader counts them: ``2節`` before ``10節``,
+    ``(1)`` before ``(2)``, ``2-2`` before ``2-10``; full-width digits count as digits.
+
+    Text runs and numbers alternate in the key (a text run first, maybe empty), so any
+    two keys compare without mixing types: among siblings, numbers come before ``(1)``,
+    and those before ``図表1``; no notation sorts last.
+
+    >>> sorted(["10節", "2節", "(2)", "(1)", "2-10", "2-2", "図表2"], key=notation_key)
+    ['2-2', '2-10', '2節', '10節', '(1)', '(2)', '図表2']
+    >>> notation_key("１-２") == notation_key("1-2"), notation_key(None) > notation_key("図表9")
+    (True, True)
+    """
+    if not notation:
+        return ((1,),)
+    parts = _NUMBER_RUN.split(unicodedata.normalize("NFKC", notation))
+    return ((0,), *((text, int(number)) for text, number in zip(parts[0::2], parts[1::2] + ["-1"])))
 
 
 def internal_query(name: str) -> str:

@@ -83,7 +83,10 @@ def _safe(cell: str) -> str:
 
 def coverage_report(store: Store, *, plan: str | None = None, municipality: str | None = None,
                     lang: str = "ja") -> CoverageReport:
-    """The coverage matrix of one plan (or of everything) with labels in ``lang``."""
+    """The coverage matrix of one plan (or of everything) with labels in ``lang``.
+
+    Rows are in document order (:func:`graph.alignment.outline`): each basic policy followed
+    by its measures, each measure by its projects."""
     G = _graph(store, plan, municipality)
     m = al.coverage_matrix(G)
     columns = []
@@ -92,8 +95,18 @@ def coverage_report(store: Store, *, plan: str | None = None, municipality: str 
         uppers = [v for _, v, r in G.out_edges(g, data="relation") if r == "goalOf"]
         col["upper"] = node_label(G.nodes[uppers[0]], lang) if uppers else ""
         columns.append(col)
-    rows = [_node(G, e, lang) | {"cells": cells} for e, cells in zip(m.rows, m.cells)]
+    entries = {e.element: e for e in al.outline(G)}
+    rows = [_outline_node(G, entries[e], lang) | {"cells": cells} for e, cells in zip(m.rows, m.cells)]
     return CoverageReport(columns, rows, lang)
+
+
+def _outline_node(G: nx.DiGraph, entry: al.OutlineEntry, lang: str) -> dict:
+    """An element's row in document order: labelled with its numbering path (``1-1-1 …``, so that
+    project 1 of one measure is not mistaken for project 1 of another), its depth and parent."""
+    row = _node(G, entry.element, lang)
+    attrs = {**G.nodes[entry.element], "notation": entry.notation}
+    return row | {"label": node_label(attrs, lang) or entry.element, "notation": entry.notation,
+                  "depth": entry.depth, "parent": entry.parent}
 
 
 def gaps_report(store: Store, *, plan: str | None = None, municipality: str | None = None,

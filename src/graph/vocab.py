@@ -39,6 +39,7 @@ BMM = "http://www.omg.org/spec/BMM#"
 IMI = "http://imi.go.jp/ns/core/rdf#"
 SH = "http://www.w3.org/ns/shacl#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+VANN = "http://purl.org/vocab/vann/"  # the ontology header's preferred prefix and namespace
 
 #: Prefixes shared by the query page, the CLI, exports and the .rq files.
 PREFIXES: dict[str, str] = {

@@ -126,3 +126,57 @@ def test_sources_citing_the_same_sentence_are_listed_once():
     """, format="nt", graph=ID + "graph/extra")
     s.load_data(f'<{POLICY2}> <{PG}notation> "(2)" .', format="nt", graph=PLAN + "/prov/policy-2b")
     assert len(describe(s, POLICY2, "ja").sources) == 1
+
+
+def test_sources_in_document_order_grouped_by_section_alike_in_both_languages(saitama_store):
+    """The plan's page lists 第1章, then 1節, 2節, 2-2, 3節 — each once, with all its sentences —
+    and the English page in the same order (it used to follow the property labels of each language)."""
+    plan = ID + "lg/111007/plan/digital-2021"
+    ja = describe(saitama_store, plan, "ja").source_groups
+    en = describe(saitama_store, plan, "en").source_groups
+    assert [g.notation for g in ja] == ["第1章", "1節", "2節", "2-2", "3節"]
+    assert [(g.section, g.quotes) for g in ja] == [(g.section, g.quotes) for g in en]
+    assert [g.section_label for g in en][1] == "Purpose of the plan"
+    assert [len(g.quotes) for g in ja] == [1, 7, 4, 1, 4]
+    assert len({q for g in ja for q in g.quotes}) == sum(len(g.quotes) for g in ja)
+    # sections below 2-2 and its figures follow 2-2; a chapter PlanGraph does not hold follows chapter 1
+    doc = ID + "lg/111007/doc/digital-2021/"
+    from graph.describe import _document_order
+    order = _document_order(saitama_store, {doc + x for x in ("ch1/s3", "ch1/s2-2-1", "ch1/fig2", "ch1/s2-2",
+                                                             "ch1/s2", "ch1/fig4", "ch2/s1-3-2", "ch1")})
+    assert sorted(order, key=order.get) == [doc + x for x in ("ch1", "ch1/s2", "ch1/s2-2", "ch1/s2-2-1",
+                                                             "ch1/fig2", "ch1/s3", "ch1/fig4", "ch2/s1-3-2")]
+
+
+def test_every_standard_term_the_ontology_and_data_use_has_labels_in_both_languages():
+    """Properties, classes and datatypes outside pg: that PlanGraph's files use get a Japanese and
+    an English label (graph.labels.BUILTIN_LABELS), so no page shows "prov:wasInfluencedBy" or a
+    bare "gYearMonth" to a planner."""
+    from graph.labels import fetch_labels
+    from graph.sources import data_files, ontology_files
+
+    root = Path(__file__).resolve().parents[2]
+    s = EmbeddedStore()
+    for f in [*ontology_files(), *data_files([root / "data" / "saitama", root / "data" / "sample"])]:
+        s.load_file(f)
+    used = set()
+    for q in ("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { GRAPH ?g { ?s ?t ?o } } }",
+              "SELECT DISTINCT ?t WHERE { { ?s a ?t } UNION { GRAPH ?g { ?s a ?t } } }",
+              "SELECT DISTINCT ?t WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isLiteral(?o)) "
+              "BIND(DATATYPE(?o) AS ?t) }"):
+        used |= {r[0].value for r in s.query(q).rows if isinstance(r[0], ox.NamedNode)}
+    external = sorted(t for t in used if not t.startswith(PG))
+    assert PG[:-1] not in external and "http://www.w3.org/ns/prov#wasInfluencedBy" in external
+    book = fetch_labels(s, external)
+    for lang in ("ja", "en"):
+        missing = [t for t in external if not book.label(t, lang)]
+        assert missing == [], lang
+    assert book.label("http://www.w3.org/2001/XMLSchema#gYearMonth", "ja") == "年月"
+
+
+def test_literal_values_carry_their_datatype_label(saitama_store):
+    view = describe(saitama_store, ID + "lg/111007", "ja")
+    (established,) = group(view.properties, PG + "established").values
+    assert (established.value, established.datatype_label) == ("2001-05", "年月")
+    view = describe(saitama_store, ID + "lg/111007", "en")
+    assert group(view.properties, PG + "established").values[0].datatype_label == "year and month"

@@ -6,6 +6,7 @@ SPARQL over the same store, never from the figure functions' own output.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,27 @@ def test_figure4_sample_spans_its_years(sample_store):
 def test_unknown_figure_is_not_found():
     with pytest.raises(NotFound):
         fig.figure_info(5)
+
+
+def test_figure2_conflicts_name_their_subjects_in_the_page_language(saitama_store):
+    """The English page said "Concerns: 上質な暮らしを実現できる都市、上質な行政経営…" although each has an English label."""
+    en = {c["iri"]: c["subjects"] for c in fig.figure2_conflicts(saitama_store, SAITAMA, lang="en")}
+    ja = {c["iri"]: c["subjects"] for c in fig.figure2_conflicts(saitama_store, SAITAMA)}
+    row4 = next(iri for iri in en if iri.endswith("fig2-row4"))
+    assert "High-quality administrative management" in en[row4] and "上質な行政経営" in ja[row4]
+    assert en.keys() == ja.keys() and all(len(en[k]) == len(ja[k]) for k in en)
+    assert not any(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", s) for subjects in en.values() for s in subjects)
+
+
+
+def test_figure2_conflicts_fall_back_to_japanese_without_an_english_label():
+    s = EmbeddedStore()
+    s.load_data("""@prefix pg: <https://w3id.org/plangraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix : <https://example.org/> .
+        :plan a pg:SectorPlan ; pg:synthetic true .
+        :policy a pg:BasicPolicy ; pg:partOfPlan :plan ; rdfs:label "和名だけの方針"@ja .
+        :policy2 a pg:BasicPolicy ; pg:partOfPlan :plan ; rdfs:label "二つ目の方針"@ja , "Second policy"@en .
+        :c a pg:SourceConflict ; pg:conflictSubject :policy , :policy2 ; pg:textSays "本文"@ja .""",
+                format="ttl", graph="https://example.org/g")
+    (c,) = fig.figure2_conflicts(s, "https://example.org/plan", lang="en")
+    assert sorted(c["subjects"]) == ["Second policy", "和名だけの方針"]

@@ -48,6 +48,26 @@ def test_enough_public_questions_with_titles_in_both_languages():
         assert q.title_en and q.description_ja and q.description_en, q.name
 
 
+
+def test_descriptions_refer_to_other_questions_by_their_titles():
+    """Planners see the questions by title (自治体の計画の一覧), never by file name: a description that
+    says 「municipality-plans」を使ってください leaves them nothing to find. A question referred to in the
+    Japanese description is referred to in the English one too, by its English title."""
+    names = [q.name for q in PUBLIC]
+    for q in PUBLIC:
+        for lang, text in (("ja", q.description_ja), ("en", q.description_en)):
+            quoted = re.findall(r'「([^」]+)」|"([^"]+)"', text)
+            for ref in (a or b for a, b in quoted):
+                assert ref not in names, (q.name, lang, ref)
+            for name in names:
+                if "-" in name:
+                    assert not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (q.name, lang, name)
+        refs_ja = {o.name for o in PUBLIC if f"「{o.title_ja}」" in q.description_ja}
+        refs_en = {o.name for o in PUBLIC if f'"{o.title_en}"' in q.description_en}
+        assert refs_ja == refs_en, q.name
+    assert {o.name for o in PUBLIC if f"「{o.title_ja}」" in get_query("plans").description_ja} == {
+        "municipality-plans"}
+
 def test_internal_helpers_are_not_listed_but_can_be_fetched():
     internal = [p for p in ALL_FILES if p.name.startswith("_")]
     listed = {q.name for q in PUBLIC}
@@ -424,6 +444,38 @@ def test_coverage(saitama_store):
     assert len(cells) == 2 + (3 + 2) + (1 + 2) + (1 + 2)
     assert {r["upperLabel"] for r in answer} == UPPER_PLANS
 
+
+
+def _elements_in_answer_order(answer: list[dict]) -> list[str]:
+    return list(dict.fromkeys(r["element"] for r in answer))
+
+
+def test_coverage_rows_come_in_document_order_like_the_matrix():
+    """Each measure's projects follow it (not every project "1" first), in the order of the coverage
+    matrix (graph.alignment.outline), also where numbers reach two digits: (9) before (10)."""
+    from graph.alignment import alignment_graph, outline
+    from graph.sources import data_files, ontology_files
+    from graph.store import EmbeddedStore
+    from tests.conftest import synthetic_country
+
+    sample = EmbeddedStore()
+    for f in [*ontology_files(), *data_files([ROOT / "data" / "sample"])]:
+        sample.load_file(f)
+    action_plan = ID + "synthetic/lg/990019/plan/digital-2024/action-plan"
+    answer = rows(sample, "coverage", plan=action_plan)
+    measures = ID + "synthetic/lg/990019/plan/digital-2024/measure/"
+    assert [e[len(measures):] for e in _elements_in_answer_order(answer)][:6] == [
+        "1-1", "1-1/project/1", "1-1/project/2", "1-2", "1-2/project/1", "2-1"]
+    project = next(r for r in answer if r["element"] == measures + "1-2/project/1")
+    assert (project["notation"], project["parent"], project["parentNotation"]) == ("1", measures + "1-2", "1-2")
+
+    country = synthetic_country(1)
+    plan = next(r[0].value for r in country.query(
+        "SELECT ?p WHERE { ?p a <https://w3id.org/plangraph/ontology#SectorPlan> } ORDER BY ?p LIMIT 1").rows)
+    got = _elements_in_answer_order(rows(country, "coverage", plan=plan))
+    assert len(got) > 40
+    expected = [e.element for e in outline(alignment_graph(country, plan=plan)) if e.element in set(got)]
+    assert got == expected
 
 def test_element_alignment_explains_the_path(saitama_store):
     answer = rows(saitama_store, "element-alignment")  # default: basic policy (3)

@@ -83,3 +83,46 @@ def test_explain_paths(store):
 def test_labels_in_english(store):
     gaps = rp.gaps_report(store, plan=PLAN, lang="en")
     assert gaps[0]["label"] == "2 An unserved goal" and gaps[0]["kind"] == "Upper-plan goal"
+
+
+# --- document order on the synthetic sample city (data/sample) --------------------------------
+
+SAMPLE_CITY = "https://w3id.org/plangraph/id/synthetic/lg/990019/"
+ACTION_PLAN = SAMPLE_CITY + "plan/digital-2024/action-plan"
+
+
+@pytest.fixture(scope="module")
+def sample_city():
+    from graph.sources import data_files, ontology_files
+
+    root = Path(__file__).resolve().parents[2]
+    s = EmbeddedStore()
+    for f in [*ontology_files(), *data_files([root / "data" / "sample"])]:
+        s.load_file(f)
+    return s
+
+
+def test_coverage_rows_follow_the_document_policy_measure_project(sample_city):
+    """Every project sits right under its measure and says so in its number: project 1 of measure 1-2
+    reads 1-2-1, not a bare "1" sorted among the first projects of every other measure."""
+    r = rp.coverage_report(sample_city, municipality=SAMPLE_CITY.rstrip("/"))
+    labels = [row["label"] for row in r.rows]
+    assert labels[:9] == ["デジタルでつながる、やさしいまち", "(1) 暮らしのデジタル化", "1-1 地域のデジタル相談窓口",
+                          "1-1-1 スマホ教室の開催", "1-1-2 デジタル支援員の配置", "1-2 防災情報の多チャンネル配信",
+                          "1-2-1 防災アプリの提供", "(2) 行政サービスのデジタル化", "2-1 オンライン申請の拡充"]
+    by_iri = {row["iri"]: row for row in r.rows}
+    for row in r.rows:
+        if row["kind"] == "事業":  # each project right after its measure or a sibling project
+            assert row["parent"] == ACTION_PLAN.rsplit("/", 1)[0] + "/measure/" + row["notation"].rsplit("-", 1)[0]
+            assert by_iri[row["parent"]]["depth"] == row["depth"] - 1
+    bare = [row["label"] for row in r.rows if row["label"].split(" ", 1)[0] in ("1", "2")]
+    assert bare == []
+    en = rp.coverage_report(sample_city, plan=ACTION_PLAN, lang="en")
+    assert [row["label"] for row in en.rows][:3] == ["1-1 Local digital help desks", "1-1-1 Smartphone classes",
+                                                     "1-1-2 Digital supporters"]
+    csv_rows = list(csv.reader(io.StringIO(en.to_csv().decode("utf-8-sig"))))
+    assert [x[0] for x in csv_rows[1:4]] == ["1-1 Local digital help desks", "1-1-1 Smartphone classes",
+                                            "1-1-2 Digital supporters"]
+    j = en.to_json()["elements"]
+    assert (j[1]["notation"], j[1]["depth"], j[1]["parent"]) == ("1-1-1", 1, ACTION_PLAN.rsplit("/", 1)[0]
+                                                                 + "/measure/1-1")

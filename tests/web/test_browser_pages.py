@@ -197,3 +197,20 @@ def test_query_page_works_without_javascript(server, browser):
         assert page.locator("table.results-table tbody tr").count() == 2
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path,width", [
+    pytest.param("/search?q=" + "a" * 20000, 1280, id="long-search-1280"),  # the term in the heading: 2,928 px
+    pytest.param("/search?q=" + "a" * 20000, 375, id="long-search-375"),
+    pytest.param("/dataset?lang=en", 375, id="dataset-en-375"),  # the downloads table was 437 px wide
+    pytest.param("/dataset?lang=ja", 375, id="dataset-ja-375"),
+    pytest.param("/import?lang=en", 320, id="import-en-320"),
+    pytest.param(PLAN_PATH + "?lang=en", 375, id="plan-en-375"),
+])
+def test_no_page_is_wider_than_the_window(server, browser, path, width):
+    """A long word wraps and a wide table scrolls inside its own box: the page itself never scrolls sideways."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(server + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

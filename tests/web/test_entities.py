@@ -343,3 +343,35 @@ def test_sources_section_lists_each_source_once(client):
     body = text(client.get("/id/lg/111007/plan/digital-2021/policy/2"))
     section = body[body.index('id="src-h"'):body.index('id="props-h"')]
     assert section.count("<blockquote") == 1 and "2-2 2-2 基本方針" in section
+
+
+def test_sources_section_follows_the_document_in_both_languages(saitama_store, make_app):
+    """One heading per section, in document order, the same on the Japanese and English pages."""
+    client = make_app(saitama_store).test_client()
+    headings = {}
+    for lang in ("ja", "en"):
+        body = text(client.get("/id/lg/111007/plan/digital-2021", query_string={"lang": lang}))
+        section = body[body.index('id="src-h"'):body.index('id="props-h"')]
+        headings[lang] = re.findall(r'<a href="(/id/lg/111007/doc/[^"]+)" class="iri"', section)
+        assert section.count("<blockquote") == 17
+    assert headings["ja"] == headings["en"] == ["/id/lg/111007/doc/digital-2021/ch1" + x
+                                                for x in ("", "/s1", "/s2", "/s2-2", "/s3")]
+
+
+
+def test_standard_terms_show_their_labels_with_the_iri_on_hover(saitama_store, make_app):
+    """The plan's page showed "prov:wasInfluencedBy" and tags like "gYearMonth"; search hits showed
+    "skos:ConceptScheme". Each now shows its label in the page language, the IRI in the title."""
+    client = make_app(saitama_store).test_client()
+    plan = text(client.get("/id/lg/111007/plan/digital-2021", query_string={"lang": "ja"}))
+    assert ">prov:wasInfluencedBy" not in plan
+    assert 'href="http://www.w3.org/ns/prov#wasInfluencedBy" class="iri external" rel="noopener noreferrer" ' \
+           'title="http://www.w3.org/ns/prov#wasInfluencedBy">影響を受けた対象<' in plan
+    city = text(client.get("/id/lg/111007", query_string={"lang": "ja"}))
+    assert '<span class="tag" title="http://www.w3.org/2001/XMLSchema#gYearMonth">年月</span>' in city
+    assert ">gYearMonth<" not in city
+    period = text(client.get("/id/lg/111007/plan/digital-2021/period", query_string={"lang": "en"}))
+    assert '<span class="tag" title="http://www.w3.org/2001/XMLSchema#date">date</span>' in period
+    hits = text(client.get("/search", query_string={"q": "策定の背景", "lang": "ja"}))
+    assert 'title="http://www.w3.org/2004/02/skos/core#ConceptScheme">概念体系</span>' in hits
+    assert "skos:ConceptScheme" not in hits

@@ -73,6 +73,16 @@ def test_figure2_page_pairs_by_text_and_shows_the_conflict(client):
     assert 'id="conflicts"' in page and "図表と本文の不一致" in page and "本文が優先" in page
 
 
+
+def test_figure2_english_page_names_what_a_conflict_concerns_in_english(client):
+    english = client.application.test_client()  # its own cookie jar: the language cookie stays here
+    page = _text(english, "/figures/2", lang="en")
+    concerns = re.findall(r"— Concerns: (.*?)</p>", page)
+    assert len(concerns) == 5
+    assert any("High-quality administrative management" in c for c in concerns)
+    assert not any(re.search(r"[\u3001\u3040-\u30ff\u4e00-\u9fff]", c) for c in concerns), concerns
+    assert "High-quality living environment, Transformation into a high-quality-management city hall" in concerns
+
 def test_figure3_says_there_are_no_measures(client, sample_client):
     page = _text(client, "/figures/3")
     assert 'id="no-measures"' in page and "上質な行政サービス" in page and "観点: 行政経営" in page

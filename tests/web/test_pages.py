@@ -194,6 +194,18 @@ def test_queries_index_lists_every_query_with_its_apis(client):
         assert q.title_ja in body and f'href="/queries/{q.name}.json' in body  # required parameters: their example
 
 
+
+def test_descriptions_link_the_questions_they_name_by_title(client):
+    """"Use municipality-plans" named a file the lists never show; the description now names the
+    question by its title and links it, in both languages."""
+    page = html(client.get("/queries", query_string={"lang": "ja"}))
+    assert "municipality-plans」" not in page
+    assert '<a href="/queries/municipality-plans">「自治体の計画の一覧」</a>' in page
+    named = html(client.get("/queries/label-search", query_string={"lang": "en"}))
+    assert '<a href="/queries/municipality-label-search">&#34;Find by label within a municipality&#34;</a>' in named
+    home = html(client.get("/", query_string={"lang": "ja"}))
+    assert '<a href="/queries/municipality-plans-in-force">「自治体の、ある年度に計画期間中の計画」</a>' in home
+
 def test_named_query_page_form_and_results(client):
     body = html(client.get("/queries/plan-structure"))
     assert "計画の体系" in body and 'name="plan"' in body and "上質な行政経営" in body
