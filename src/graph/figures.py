@@ -58,7 +58,8 @@ def figure_info(number: int) -> FigureInfo:
     try:
         return FIGURES[int(number)]
     except (KeyError, ValueError):
-        raise NotFound(f"図表{number} はありません / no figure {number} (1–4)") from None
+        raise NotFound(f"there is no figure {number} (the figures are 1–4)",
+                       message_ja=f"図表{number} はありません（図表は 1〜4 です）。") from None
 
 
 def _pick(row: dict[str, str], var: str, lang: str, fallback: str = "") -> str:

@@ -32,7 +32,7 @@ forked later) and :func:`check_dataset` (the FROM graphs: on every query).
 >>> inspect_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", graphs=[])
 Traceback (most recent call last):
 ...
-graph.errors.QueryForbidden: SERVICE is not allowed: queries on this endpoint cannot reach other servers
+graph.errors.QueryForbidden: SERVICE is not allowed: queries here cannot reach other servers / SERVICE は使えません。ここでのクエリは他のサーバーに問い合わせられません。
 """
 
 from __future__ import annotations
@@ -103,9 +103,11 @@ def _refuse_remote(tree: Any) -> None:
     for n in _walk(tree):
         name = _name(n)
         if name == "ServiceGraphPattern":
-            raise QueryForbidden("SERVICE is not allowed: queries on this endpoint cannot reach other servers")
+            raise QueryForbidden("SERVICE is not allowed: queries here cannot reach other servers",
+                                 message_ja="SERVICE は使えません。ここでのクエリは他のサーバーに問い合わせられません。")
         if name == "Load":
-            raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs")
+            raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs",
+                                 message_ja="LOAD は使えません。PlanGraph は URL からデータを取りに行きません。")
 
 
 #: What the parse of one query text derives: its kind, and its dataset clauses as
@@ -126,7 +128,7 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     >>> inspect_query("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }", graphs=["https://ex.org/g"])
     Traceback (most recent call last):
     ...
-    graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs)
+    graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs) / FROM <file:///etc/passwd> はこのストアのグラフではありません（FROM と FROM NAMED に書けるのはこのストアの名前付きグラフだけです）。
     """
     return check_dataset(analyse(sparql), graphs=graphs)
 
@@ -149,7 +151,9 @@ def check_dataset(analysis: Analysis, *, graphs: GraphSource) -> QueryInfo:
         if iri not in known:
             word = "FROM NAMED" if is_named else "FROM"
             raise QueryForbidden(f"{word} <{iri}>: not a graph of this store "
-                                 "(FROM and FROM NAMED may only name the store's own graphs)")
+                                 "(FROM and FROM NAMED may only name the store's own graphs)",
+                                 message_ja=f"{word} <{iri}> はこのストアのグラフではありません"
+                                            "（FROM と FROM NAMED に書けるのはこのストアの名前付きグラフだけです）。")
         (named if is_named else defaults).append(iri)
     return QueryInfo(kind, tuple(defaults), tuple(named))
 
@@ -170,8 +174,11 @@ def analyse(sparql: str) -> Analysis:
         tree = parser.parseQuery(sparql)
     except Exception as exc:  # noqa: BLE001 — pyparsing raises several types; the message is the parser's
         if _is_update(parser, sparql):
-            raise QueryForbidden("this is a SPARQL Update; the query endpoint is read-only "
-                                 "(updates go to /sparql/update with the write token)") from None
+            raise QueryForbidden("this is a SPARQL Update (it changes data); queries here are read-only: "
+                                 "updates go to /sparql/update with the write token",
+                                 message_ja="これはデータを変更する SPARQL Update です。ここでは読み取りのクエリだけを"
+                                            "実行できます（更新は書き込みトークンを付けて /sparql/update へ送ります）。"
+                                 ) from None
         raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
     prologue, query = tree[0], tree[1]
     kind = _QUERY_KINDS.get(_name(query) or "", "select")
@@ -201,7 +208,7 @@ def inspect_update(sparql: str) -> None:
     >>> inspect_update("LOAD <http://127.0.0.1:9/x.ttl>")
     Traceback (most recent call last):
     ...
-    graph.errors.QueryForbidden: LOAD is not allowed: PlanGraph does not fetch data from URLs
+    graph.errors.QueryForbidden: LOAD is not allowed: PlanGraph does not fetch data from URLs / LOAD は使えません。PlanGraph は URL からデータを取りに行きません。
     """
     try:
         tree = _parser().parseUpdate(sparql)

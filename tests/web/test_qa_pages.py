@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import quote, urlencode
 from pathlib import Path
 
 import pytest
@@ -72,8 +74,8 @@ def test_404_page_speaks_the_page_language(client):
     assert "このページはありません" in html(ja) and "no such page" not in html(ja)
     en = client.get("/no-such-page?lang=en")
     assert "no such page" in html(en) and "このページはありません" not in html(en)
-    api = client.get("/no-such-page.json")
-    assert api.get_json()["error"] == "no such page"
+    api = client.get("/no-such-page.json")  # a program cannot say which language its reader reads: both
+    assert api.get_json()["error"] == "no such page / このページはありません。アドレス（URL）を確かめてください。"
 
 
 def test_query_error_titles_are_japanese_on_a_japanese_page(client):
@@ -208,3 +210,60 @@ def test_home_starts_planners_at_the_figures_and_reports_too(client):
     start = body[body.index('id="start-h"'):body.index('id="q-h"')]
     for href in ('href="/views"', 'href="/figures"', 'href="/reports"'):
         assert href in start
+
+
+# --- The UI review of error messages: each page speaks its own language -------------------------
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def error_message(resp) -> str:
+    """The error sentence a page shows (the error page's, or the query pages' error box)."""
+    found = re.search(r'<p class="error-message">(.*?)</p>', html(resp), re.S)
+    assert found, html(resp)[:2000]
+    return unescape(found.group(1))
+
+
+def both(client, url: str) -> tuple[str, str, int]:
+    sep = "&" if "?" in url else "?"
+    ja, en = client.get(url + sep + "lang=ja"), client.get(url + sep + "lang=en")
+    assert ja.status_code == en.status_code
+    return error_message(ja), error_message(en), ja.status_code
+
+
+@pytest.mark.parametrize("url", ["/views?plan=" + quote("<script>x</script>"), "/figures/1?plan=not-an-iri",
+                                 "/queries/plan-structure?plan=not-an-iri", "/query?name=plan-structure&plan=x+y"])
+def test_a_bad_plan_parameter_is_said_in_the_page_language_only(client, url):
+    # The review: "parameter plan (計画): not an absolute IRI: '…' / パラメータ plan の値が不正です" on both pages.
+    ja, en, status = both(client, url)
+    assert status == 400
+    assert ja.startswith("パラメータ plan（計画）の値「") and "IRI" in ja and "not an" not in ja
+    assert en.startswith("parameter plan (Plan): ") and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("url", ["/resource?iri=" + quote("https://ex.org/a b"), "/id/" + quote("<script>x</script>")])
+def test_an_address_that_is_not_an_iri_is_explained_in_the_page_language(client, url):
+    ja, en, status = both(client, url)
+    assert status == 404
+    assert "は IRI ではないため、データセットにはありません。" in ja and "not an IRI" not in ja
+    assert "is not an IRI" in en and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("query, ja_words, en_words", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE は使えません", "SERVICE is not allowed"),
+    ("INSERT DATA { <a:b> <a:c> <a:d> }", "データを変更する SPARQL Update です", "queries here are read-only"),
+    ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "このストアのグラフではありません",
+     "not a graph of this store"),
+])
+def test_the_query_page_says_why_a_query_cannot_run_in_its_language(client, query, ja_words, en_words):
+    ja, en, status = both(client, "/query?" + urlencode({"query": query}))
+    assert status == 400
+    assert ja_words in ja and not re.search(r"[a-z]{4,} [a-z]{4,}", ja.replace("Update", "")), ja
+    assert en_words in en and not JAPANESE.search(en)
+
+
+def test_a_fiscal_year_is_explained_in_each_language(client):
+    ja, en, status = both(client, "/queries/plans-in-force?fiscal_year=abc")
+    assert status == 400
+    assert "年度として読めません" in ja and "令和3年度" in ja
+    assert "not a fiscal year" in en and "FY2021" in en and not JAPANESE.search(en)

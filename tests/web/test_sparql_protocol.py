@@ -422,4 +422,5 @@ def test_html_pages_carry_the_content_security_policy(client):
 def test_api_errors_use_the_json_error_shape(client):
     resp = client.get("/no/such/thing.json")
     assert resp.status_code == 404
-    assert resp.get_json() == {"ok": False, "error": "no such page", "title": "Not Found", "status": 404}
+    assert resp.get_json() == {"ok": False, "title": "Not Found", "status": 404,
+                               "error": "no such page / このページはありません。アドレス（URL）を確かめてください。"}
