@@ -254,12 +254,23 @@ def test_an_address_that_is_not_an_iri_is_explained_in_the_page_language(client,
     ("INSERT DATA { <a:b> <a:c> <a:d> }", "データを変更する SPARQL Update です", "queries here are read-only"),
     ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "このストアのグラフではありません",
      "not a graph of this store"),
+    ("SELECT ?x WHERE { ?s foo:bar ?o }", "接頭辞 foo: が定義されていません（1 行 22 列）",
+     "prefix foo: is not defined (line 1, column 22)"),
+    ("SELECT * WHERE { ?s ?p ", "クエリが途中で終わっています（1 行 16 列の「{」が閉じられていません）",
+     "the query ends unexpectedly: the '{' at line 1, column 16 is never closed"),
 ])
 def test_the_query_page_says_why_a_query_cannot_run_in_its_language(client, query, ja_words, en_words):
     ja, en, status = both(client, "/query?" + urlencode({"query": query}))
     assert status == 400
     assert ja_words in ja and not re.search(r"[a-z]{4,} [a-z]{4,}", ja.replace("Update", "")), ja
     assert en_words in en and not JAPANESE.search(en)
+    assert "'\\u{00B7}'" not in ja + en and "Expected SelectQuery" not in ja + en  # no parser dump in the sentence
+
+
+def test_the_parsers_own_words_stay_on_the_page_folded_away(client):
+    body = html(client.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ", "lang": "ja"}))
+    detail = re.search(r'<details class="error-detail"><summary>(.*?)</summary><pre>(.*?)</pre>', body, re.S)
+    assert detail and "構文解析器" in detail.group(1) and "Expected SelectQuery" in detail.group(2)
 
 
 def test_a_fiscal_year_is_explained_in_each_language(client):
