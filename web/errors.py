@@ -13,7 +13,8 @@ Every :class:`~graph.errors.PlanGraphError` and every HTTP error (404, 405,
 Programs get the error's one-line message, both languages where it has both
 ("English / 日本語") and the parser's words after them; a page gets the
 sentence in its own language only (:meth:`graph.errors.PlanGraphError.text`),
-the parser's words folded away beneath it.
+the parser's words folded away beneath it, and a link onward where one helps
+(:data:`NEXT_STEPS`).
 
 A 500 never shows the exception's text: it is logged, the client gets a
 generic message.
@@ -23,11 +24,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import NotReady, PlanGraphError
+from graph.errors import NotReady, PlanGraphError, UnknownQuery
+
+from .i18n import t
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -43,6 +46,20 @@ _TITLES_JA = {400: "リクエストが正しくありません", 401: "認証が
               404: "見つかりません", 405: "このメソッドは使えません", 406: "この形式では返せません",
               413: "大きすぎます", 415: "この形式は受け付けません", 500: "サーバーの内部エラー",
               502: "ストアのエラー", 503: "時間切れ・混雑"}
+
+
+#: Where a person goes after an error of these kinds: (endpoint, UI string key of the link).
+NEXT_STEPS: dict[type, tuple[str, str]] = {UnknownQuery: ("pages.queries_index", "error.all_queries")}
+
+
+@bp.app_template_global()
+def error_next(error: object) -> tuple[str, str] | None:
+    """The link an error page (or a page's error box) offers after the message, if any:
+    an unknown question leads to the list of questions rather than to a list of names."""
+    for kind, (endpoint, key) in NEXT_STEPS.items():
+        if isinstance(error, kind):
+            return url_for(endpoint), t(key)
+    return None
 
 
 def wants_json() -> bool:

@@ -180,6 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_found_text": {"ja": "この IRI はデータセットにありません。", "en": "This IRI is not in the dataset."},
     "error.back_home": {"ja": "ホームへ戻る", "en": "Back to the home page"},
     "error.detail": {"ja": "構文解析器のメッセージ（原文）", "en": "The parser's own message"},
+    "error.all_queries": {"ja": "定型クエリの一覧へ", "en": "See the list of named queries"},
     "footer.offline": {"ja": "このサイトはインターネット接続なしで動作します（外部サービス不使用）。",
                        "en": "This site works without internet access (no external services)."},
 }

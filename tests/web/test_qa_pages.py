@@ -278,3 +278,14 @@ def test_a_fiscal_year_is_explained_in_each_language(client):
     assert status == 400
     assert "年度として読めません" in ja and "令和3年度" in ja
     assert "not a fiscal year" in en and "FY2021" in en and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("url", ["/queries/nope", "/query?name=nope"])
+def test_an_unknown_question_says_so_and_links_to_the_questions(client, url):
+    # The review: the page listed the 27 file names of the named queries.
+    for lang, words in (("ja", "定型クエリ「nope」はありません。"), ("en", "there is no named query 'nope'")):
+        resp = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+        assert resp.status_code == 404 and error_message(resp) == words
+        box = html(resp)[html(resp).index('class="error-message"'):]
+        box = box[:box.index("</p>", box.index("error-next"))]
+        assert '<a href="/queries">' in box and "figure1-position" not in box

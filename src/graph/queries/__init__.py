@@ -240,15 +240,19 @@ def list_queries(directory: str | Path | None = None) -> list[NamedQuery]:
 
 
 def get_query(name: str, directory: str | Path | None = None) -> NamedQuery:
-    """The named query called ``name``; :class:`~graph.errors.UnknownQuery` lists the known ones."""
+    """The named query called ``name``, else :class:`~graph.errors.UnknownQuery`.
+
+    The error names only the name asked for: listing every file here showed a
+    planner 27 internal names; the pages link to the list of questions instead,
+    and the CLI points at ``--list``."""
     folder = _folder(directory)
     found = _by_name(folder).get(name)
     if found is not None:
         return found
     if name.startswith("_") and _NAME_FILE.match(name) and (folder / f"{name}.rq").is_file():
         return _load_internal(folder / f"{name}.rq")
-    raise UnknownQuery(f"no named query {name!r} / 名前付きクエリ {name!r} はありません "
-                       f"(known: {', '.join(q.name for q in _load(folder))})")
+    shown = name if len(name) <= 80 else name[:77] + "…"
+    raise UnknownQuery(f"there is no named query {shown!r}", message_ja=f"定型クエリ「{shown}」はありません。")
 
 
 # --- binding ------------------------------------------------------------------------
