@@ -215,6 +215,8 @@ def test_home_starts_planners_at_the_figures_and_reports_too(client):
 # --- The UI review of error messages: each page speaks its own language -------------------------
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+POLICY = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021/policy/3"
+GOAL = "https://w3id.org/plangraph/id/lg/111007/plan/sogo-shinko/goal/1"
 
 
 def error_message(resp) -> str:
@@ -289,3 +291,20 @@ def test_an_unknown_question_says_so_and_links_to_the_questions(client, url):
         box = html(resp)[html(resp).index('class="error-message"'):]
         box = box[:box.index("</p>", box.index("error-next"))]
         assert '<a href="/queries">' in box and "figure1-position" not in box
+
+
+def test_explain_names_its_own_parameters_and_checks_the_goal(client):
+    # The review: "parameter n (節点)" for a bad element; a bad goal answered "no path".
+    bad_element = client.get("/reports/explain", query_string={"element": "abc", "goal": GOAL, "lang": "ja"})
+    assert bad_element.status_code == 400 and error_message(bad_element).startswith("パラメータ element（要素）の値「abc」")
+    bad_goal = client.get("/reports/explain", query_string={"element": POLICY, "goal": "abc", "lang": "en"})
+    assert bad_goal.status_code == 400 and error_message(bad_goal).startswith("parameter goal (Upper-plan goal): ")
+
+
+def test_explain_says_an_element_is_not_in_the_data_rather_than_no_path(client):
+    resp = client.get("/reports/explain", query_string={"element": "https://example.org/x", "goal": GOAL,
+                                                        "lang": "ja"})
+    assert resp.status_code == 404 and 'id="no-path"' not in html(resp)
+    assert "要素 <https://example.org/x> はどの計画の整合性ネットワークにもありません" in error_message(resp)
+    assert 'id="no-path"' in html(client.get("/reports/explain", query_string={  # a real "no" still says so
+        "element": POLICY, "goal": "https://w3id.org/plangraph/id/lg/111007/plan/seicho-kasokuka/goal/1"}))

@@ -317,6 +317,19 @@ def _term(param: Parameter, value: str) -> Term:
     raise _bad(param, value, f"unknown kind {kind}", f"未知の種類 {kind} です。")  # unreachable: kinds are checked on load
 
 
+def iri_value(name: str, value: str, label_ja: str, label_en: str) -> str:
+    """``value`` checked as an IRI given in the request parameter ``name``, which is not a named
+    query's own (the alignment reports' ``element`` and ``goal``): the same checks and words as a
+    named query's ``iri`` parameter, naming the parameter the person wrote.
+
+    >>> iri_value("goal", "abc", "上位計画の目標", "Upper-plan goal")
+    Traceback (most recent call last):
+    ...
+    graph.errors.ParameterError: parameter goal (Upper-plan goal): not an absolute IRI (one that starts with https:// or another scheme): 'abc' / パラメータ goal（上位計画の目標）の値「abc」は絶対 IRI ではありません（https:// などで始まる IRI を指定してください）。
+    """
+    return _term(Parameter(name, "iri", label_ja, label_en), value.strip()).value
+
+
 def _rebase(value: str, base_iri: str | None) -> str:
     if base_iri and base_iri != DEFAULT_BASE_IRI and value.startswith(DEFAULT_BASE_IRI):
         return base_iri + value[len(DEFAULT_BASE_IRI):]
