@@ -308,3 +308,13 @@ def test_explain_says_an_element_is_not_in_the_data_rather_than_no_path(client):
     assert "要素 <https://example.org/x> はどの計画の整合性ネットワークにもありません" in error_message(resp)
     assert 'id="no-path"' in html(client.get("/reports/explain", query_string={  # a real "no" still says so
         "element": POLICY, "goal": "https://w3id.org/plangraph/id/lg/111007/plan/seicho-kasokuka/goal/1"}))
+
+
+@pytest.mark.parametrize("url", ["/figures/1?plan=https://example.org/x", f"/figures/2?plan={POLICY}",
+                                 "/figures?plan=https://example.org/x"])
+def test_a_figure_of_something_that_is_no_plan_is_not_found(client, url):
+    # The review: 200 with six boxes "グラフにはこの項目の記述がありません".
+    ja, en, status = both(client, url)
+    assert status == 404
+    assert ja.startswith("グラフには計画 <") and "がありません" in ja
+    assert en.startswith("the graph holds no plan <") and not JAPANESE.search(en)
