@@ -144,8 +144,19 @@ def parser_position(raw: str) -> tuple[int, int] | None:
     return None
 
 
+#: pyoxigraph's character ranges (``['A' ..= 'Z' | 'a' ..= 'z' | '\u{00C0}'..='\u{00D6}' …]``): every letter
+#: a name may start with, which says nothing to a person, shortened to "…".
+_CHAR = r"'(?:\\.|[^'\\])*'"
+_RANGES = re.compile(rf"\[\s*{_CHAR}(?:\s*(?:\.\.=|\|)\s*{_CHAR})*\s*\]")
+
+
 def _detail(raw: str) -> str | None:
-    one_line = " ".join(raw.split())
+    """The parser's message on one line, its character ranges elided, cut at :data:`DETAIL_CHARS`.
+
+    >>> _detail("error at 1:29: expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' | '_'], [':']")
+    "error at 1:29: expected one of Prefix not found, ['%'], …, [':']"
+    """
+    one_line = _RANGES.sub(lambda m: "…" if "..=" in m.group() else m.group(), " ".join(raw.split()))
     return (one_line if len(one_line) <= DETAIL_CHARS else one_line[:DETAIL_CHARS - 1] + "…") or None
 
 

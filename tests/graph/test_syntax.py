@@ -25,6 +25,7 @@ def test_an_undefined_prefix_is_named_not_dumped():
     assert err.text("en").startswith("prefix foo: is not defined (line 1, column 22)")
     assert "'\\u{00B7}'" not in err.text("ja") + err.text("en")
     assert err.detail.startswith("error at 1:29") and len(err.detail) <= 300  # the raw words, one short line
+    assert "Prefix not found" in err.detail and "'\\u{00B7}'" not in err.detail  # its character ranges elided
 
 
 def test_an_unfinished_query_points_at_what_is_left_open_not_at_its_first_pattern():
