@@ -4,11 +4,17 @@ Every :class:`~graph.errors.PlanGraphError` and every HTTP error (404, 405,
 413, 500 …) becomes, depending on who asked:
 
 * ``text/plain`` on the protocol routes (``/sparql…``, ``/rdf-graphs``): SPARQL
-  clients show the parser's message as it is;
+  clients show the message as it is;
 * the JSON error shape ``{"ok": false, "error", "title", "status"}`` for API
   requests and data downloads (paths ending in ``.json``, ``.csv``, ``.ttl``, ``.graphml``,
   under ``/api/``, or Accept preferring JSON);
 * an HTML error page otherwise.
+
+Programs get the error's one-line message, both languages where it has both
+("English / 日本語") and the parser's words after them; a page gets the
+sentence in its own language only (:meth:`graph.errors.PlanGraphError.text`),
+the parser's words folded away beneath it, and a link onward where one helps
+(:data:`NEXT_STEPS`).
 
 A 500 never shows the exception's text: it is logged, the client gets a
 generic message.
@@ -18,11 +24,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import NotReady, PlanGraphError
+from graph.errors import NotReady, PlanGraphError, UnknownQuery
+
+from .i18n import t
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -40,6 +48,20 @@ _TITLES_JA = {400: "リクエストが正しくありません", 401: "認証が
               502: "ストアのエラー", 503: "時間切れ・混雑"}
 
 
+#: Where a person goes after an error of these kinds: (endpoint, UI string key of the link).
+NEXT_STEPS: dict[type, tuple[str, str]] = {UnknownQuery: ("pages.queries_index", "error.all_queries")}
+
+
+@bp.app_template_global()
+def error_next(error: object) -> tuple[str, str] | None:
+    """The link an error page (or a page's error box) offers after the message, if any:
+    an unknown question leads to the list of questions rather than to a list of names."""
+    for kind, (endpoint, key) in NEXT_STEPS.items():
+        if isinstance(error, kind):
+            return url_for(endpoint), t(key)
+    return None
+
+
 def wants_json() -> bool:
     """Is this an API request (answer the JSON error shape)?"""
     path = request.path
@@ -50,16 +72,16 @@ def wants_json() -> bool:
         request.accept_mimetypes["text/html"]
 
 
-def error_response(error: PlanGraphError, *, message_ja: str | None = None) -> Response:
-    """The response for an error, in the form the client can read. ``message_ja`` is
-    shown instead of the (English) message on a Japanese error page."""
+def error_response(error: PlanGraphError) -> Response:
+    """The response for an error, in the form the client can read: the one-line message
+    (both languages where the error has both) for programs, the page language's for people."""
     if request.path.startswith(PLAIN_TEXT_PREFIXES):
         resp = Response(error.message + "\n", status=error.status, mimetype="text/plain")
     elif wants_json():
         resp = jsonify(error.to_dict())
         resp.status_code = error.status
     else:
-        resp = Response(_page(error, message_ja), status=error.status, mimetype="text/html")
+        resp = Response(_page(error), status=error.status, mimetype="text/html")
     if error.status == 401:
         resp.headers["WWW-Authenticate"] = 'Bearer realm="PlanGraph"'
     if isinstance(error, NotReady):
@@ -67,8 +89,8 @@ def error_response(error: PlanGraphError, *, message_ja: str | None = None) -> R
     return resp
 
 
-def _page(error: PlanGraphError, message_ja: str | None = None) -> str:
-    context = {"error": error, "title_ja": _TITLES_JA.get(error.status, "エラー"), "message_ja": message_ja}
+def _page(error: PlanGraphError) -> str:
+    context = {"error": error, "title_ja": _TITLES_JA.get(error.status, "エラー")}
     try:
         return render_template("error.html", **context)
     except Exception:  # noqa: BLE001 — the layout itself may be what failed; never fail twice
@@ -90,11 +112,10 @@ def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     message = {404: "no such page", 405: f"method {request.method} is not allowed here",
                413: "the request body is too large"}.get(status, error.description or error.name)
-    # A planner reading the Japanese page gets a Japanese sentence (the API keeps the English one).
     message_ja = {404: "このページはありません。アドレス（URL）を確かめてください。",
                   405: f"この操作（{request.method}）はここではできません。",
                   413: "送られたデータが大きすぎます。"}.get(status)
-    resp = error_response(PlanGraphError(message, title=error.name, status=status), message_ja=message_ja)
+    resp = error_response(PlanGraphError(message, message_ja=message_ja, title=error.name, status=status))
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         resp.headers["Allow"] = ", ".join(error.valid_methods)
     return resp
@@ -107,4 +128,5 @@ def unexpected_error(error: Exception) -> Response:
         return http_error(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(PlanGraphError("an internal error occurred; it has been logged",
+                                         message_ja="サーバーの内部でエラーが起きました（記録済みです）。",
                                          title="Internal Server Error", status=500))

@@ -46,19 +46,21 @@ def query_href(name: str, plan: str) -> str:
 
 @bp.get("/figures")
 def index():
-    """The four figures of Chapter 1, with the plan they are drawn for."""
+    """The four figures of Chapter 1, with the plan they are drawn for (404 for a ``plan=`` that is no plan)."""
     scope = _scope()
+    if request.args.get("plan"):
+        fig.require_plan(get_store(), scope.plan)
     return render_template("figures/index.html", figures=fig.FIGURES.values(), plan=scope.plan, plans=scope.plans,
                            scope=scope)
 
 
 @bp.get("/figures/<int:number>")
 def figure(number: int):
-    """One figure, drawn from SPARQL results over the graph."""
+    """One figure, drawn from SPARQL results over the graph; 404 when the plan is not in the graph."""
     info = fig.figure_info(number)
     scope = _scope()
-    plan = scope.plan
     store = get_store()
+    plan = fig.require_plan(store, scope.plan)
     data: dict = {}
     if number == 1:
         data["groups"] = fig.figure1(store, plan)

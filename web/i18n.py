@@ -43,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.token": {"ja": "更新トークン", "en": "Update token"},
     "import.dry_run": {"ja": "検査のみ（書き込まない）", "en": "Check only (write nothing)"},
     "import.submit": {"ja": "取り込む", "en": "Import"},
+    "import.no_file": {"ja": "ファイルを選んでください。", "en": "Choose a file."},
+    "import.no_plan": {"ja": "計画を選んでください。", "en": "Choose the plan."},
     "import.columns": {"ja": "テンプレートの列", "en": "Template columns"},
     "import.col": {"ja": "列", "en": "Column"},
     "import.col_name": {"ja": "列名", "en": "Header"},
@@ -183,6 +185,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.not_found": {"ja": "見つかりません", "en": "Not found"},
     "error.not_found_text": {"ja": "この IRI はデータセットにありません。", "en": "This IRI is not in the dataset."},
     "error.back_home": {"ja": "ホームへ戻る", "en": "Back to the home page"},
+    "error.detail": {"ja": "構文解析器のメッセージ（原文）", "en": "The parser's own message"},
+    "error.all_queries": {"ja": "定型クエリの一覧へ", "en": "See the list of named queries"},
     "footer.offline": {"ja": "このサイトはインターネット接続なしで動作します（外部サービス不使用）。",
                        "en": "This site works without internet access (no external services)."},
 }
@@ -218,6 +222,13 @@ def error_title(error: object) -> str:
     """An error's title in the page language (its English title when no Japanese one is known)."""
     title = getattr(error, "title", "") or "Error"
     return ERROR_TITLES_JA.get(title, title) if current_lang() == "ja" else title
+
+
+def error_text(error: object) -> str:
+    """An error's sentence in the page language (:meth:`graph.errors.PlanGraphError.text`):
+    written once, in both languages, where the error is raised."""
+    text = getattr(error, "text", None)
+    return text(current_lang()) if callable(text) else str(error)
 
 
 def current_lang() -> str:
@@ -267,7 +278,7 @@ def other_lang() -> str:
 @bp.app_context_processor
 def _template_helpers() -> dict:
     return {"t": t, "lang": current_lang(), "other_lang": other_lang(), "url_with": url_with,
-            "error_title": error_title}
+            "error_title": error_title, "error_text": error_text}
 
 
 @bp.after_app_request

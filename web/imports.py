@@ -18,7 +18,7 @@ from graph.queries import run_named
 from graph.spreadsheet import column_letter
 
 from . import get_settings, get_store
-from .i18n import current_lang
+from .i18n import current_lang, t
 from .auth import require_write_token
 
 bp = Blueprint("imports", __name__)
@@ -98,16 +98,16 @@ def import_upload():
     upload = request.files.get("file")
     plan = request.form.get("plan", "").strip()
     if upload is None or not upload.filename:
-        return _form(400, problems=["ファイルを選んでください / choose a file"], plan=plan)
+        return _form(400, problems=[t("import.no_file")], plan=plan)
     if not plan:
-        return _form(400, problems=["計画を選んでください / choose the plan"], plan=plan)
+        return _form(400, problems=[t("import.no_plan")], plan=plan)
     try:
         outcome = import_action_plan(upload.read(), upload.filename, get_store(), plan,
                                      settings=get_settings(), dry_run=bool(request.form.get("dry_run")))
     except ValidationError as exc:
         return _form(400, problems=(exc.report or exc.message).splitlines(), plan=plan)
     except InputError as exc:
-        return _form(exc.status, problems=[exc.message], plan=plan)
+        return _form(exc.status, problems=[exc.text(current_lang())], plan=plan)
     _refresh_readers()
     return render_template("imports/done.html", outcome=outcome, plan=plan)
 

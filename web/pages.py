@@ -57,6 +57,7 @@ def run_text(sparql: str, *, max_rows: int) -> QueryResult:
     settings = get_settings()
     if len(sparql) > settings.max_query_length:
         raise PlanGraphError(f"query longer than {settings.max_query_length} characters",
+                             message_ja=f"クエリが {settings.max_query_length} 文字を超えています。",
                              title="Query too long", status=413)
     runner = _runner()
     if runner is not None:

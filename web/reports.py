@@ -16,7 +16,7 @@ from graph.errors import ParameterError
 
 from . import get_store
 from .i18n import current_lang
-from .views import CHOOSE_FIRST, Scope, page_scope
+from .views import Scope, no_scope_error, page_scope
 from .viewtext import register
 
 bp = Blueprint("reports", __name__)
@@ -36,7 +36,7 @@ def _page(template: str, scope: Scope, **context):
 def _json_scope() -> Scope:
     scope = page_scope()
     if scope.needs_choice:
-        raise ParameterError(CHOOSE_FIRST)
+        raise no_scope_error()
     return scope
 
 
@@ -106,7 +106,8 @@ def explain():
     result = None
     if element or goal:
         if not (element and goal):
-            raise ParameterError("element と goal の両方を指定してください / give both element and goal")
+            raise ParameterError("give both element and goal (IRIs)",
+                                 message_ja="element（要素）と goal（上位計画の目標）の両方を IRI で指定してください。")
         result = rp.explain_report(get_store(), element, goal, plan=plan, lang=current_lang())
     if request.args.get("format") == "json" and result is not None:
         return jsonify(result)

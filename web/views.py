@@ -34,9 +34,12 @@ register(bp)
 
 MAX_DEPTH = 5
 
-#: Said by the JSON and download routes of a national store when neither plan nor municipality is given.
-CHOOSE_FIRST = ("自治体または計画を指定してください（municipality= または plan=）。全体のネットワークは大きすぎて作りません"
-                " / give a municipality or a plan (municipality= or plan=): the whole store's network is too big to build")
+def no_scope_error() -> ParameterError:
+    """What the JSON and download routes of a national store say when given neither plan nor municipality."""
+    return ParameterError("give a municipality or a plan (municipality= or plan=): the whole store's network "
+                          "is too big to build",
+                          message_ja="自治体または計画を指定してください（municipality= または plan=）。"
+                                     "全体のネットワークは大きすぎて作りません。")
 
 
 def alignment_graph() -> nx.DiGraph:
@@ -127,7 +130,7 @@ def scoped_graph(scope: Scope) -> nx.DiGraph | None:
 def _required_graph(scope: Scope) -> nx.DiGraph:
     G = scoped_graph(scope)
     if G is None:
-        raise ParameterError(CHOOSE_FIRST)
+        raise no_scope_error()
     return G
 
 
@@ -149,7 +152,8 @@ def _depth() -> int:
     try:
         depth = int(raw)
     except ValueError:
-        raise ParameterError(f"depth は整数で指定してください / depth must be a whole number: {raw!r}") from None
+        raise ParameterError(f"depth must be a whole number, not {raw!r}",
+                             message_ja=f"depth は整数で指定してください（「{raw}」は整数ではありません）。") from None
     return max(0, min(MAX_DEPTH, depth))
 
 

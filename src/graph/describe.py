@@ -215,6 +215,13 @@ def _group(rows, book: LabelBook, lang: str) -> list[PropertyGroup]:
     return out
 
 
+def not_an_iri(iri: str) -> NotFound:
+    """What a page says of an address that cannot name anything (spaces, ``<``, no scheme…)."""
+    shown = iri if len(iri) <= 120 else iri[:117] + "…"
+    return NotFound(f"{shown!r} is not an IRI, so the dataset cannot hold anything by that name",
+                    message_ja=f"「{shown}」は IRI ではないため、データセットにはありません。")
+
+
 def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 500,
              max_incoming: int = 5000) -> EntityView:
     """Everything the store says about ``iri`` and points at it, with provenance, for a page.
@@ -229,7 +236,7 @@ def describe(store: Store, iri: str, lang: str = "ja", *, max_statements: int = 
     try:
         node = ox.NamedNode(iri)
     except ValueError:
-        raise NotFound(f"not an IRI: {iri!r}") from None
+        raise not_an_iri(iri) from None
     out_rows = store.query(internal_query("describe_out"), substitutions={"s": node}).rows
     incoming = store.query(internal_query("describe_in"), substitutions={"o": node}, max_rows=max_incoming)
     in_rows = incoming.rows
@@ -294,7 +301,7 @@ def describe_rdf(store: Store, iri: str, format: str) -> bytes:
     try:
         node = ox.NamedNode(iri)
     except ValueError:
-        raise NotFound(f"not an IRI: {iri!r}") from None
+        raise not_an_iri(iri) from None
     if format in QUAD_FORMATS:
         rows = store.query(internal_query("describe_quads"), substitutions={"x": node}).rows
         quads = [ox.Quad(s, p, o, g) for _x, s, p, o, g in rows] or _graph_statements(store, node)

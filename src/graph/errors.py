@@ -22,24 +22,49 @@ The tree, as httpx draws its own::
 
 ``status`` is the HTTP status the web app answers with; ``title`` a short
 human heading. Messages never carry tracebacks or raw exception reprs.
+
+An error a person may meet on a page carries its sentence in both languages
+(``message`` in English, ``message_ja`` in Japanese), written once where it is
+raised. Pages show the one their language asks for (:meth:`PlanGraphError.text`);
+the API, the protocol routes and the CLI, whose reader's language is unknown,
+get both in one line (``message``'s value is then ``"English / 日本語"``).
+``detail`` keeps what a parser said, in its own words, for whoever wants it:
+the page shows it under the sentence, the one-line forms append it.
+
+>>> e = QueryForbidden("SERVICE is not allowed", message_ja="SERVICE は使えません")
+>>> e.text("ja"), e.text("en")
+('SERVICE は使えません', 'SERVICE is not allowed')
+>>> e.message
+'SERVICE is not allowed / SERVICE は使えません'
 """
 
 from __future__ import annotations
 
 
 class PlanGraphError(Exception):
-    """Base class: a message for people, a title and an HTTP status."""
+    """Base class: a message for people (English, and Japanese where a page may show it),
+    a title and an HTTP status."""
 
     status: int = 500
     title: str = "Error"
 
-    def __init__(self, message: str, *, title: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, message_ja: str | None = None, detail: str | None = None,
+                 title: str | None = None, status: int | None = None):
+        self.message_en = message
+        self.message_ja = message_ja
+        self.detail = detail
+        both = f"{message} / {message_ja}" if message_ja else message
+        self.message = f"{both} ({detail})" if detail else both
+        super().__init__(self.message)
         if title is not None:
             self.title = title
         if status is not None:
             self.status = status
+
+    def text(self, lang: str) -> str:
+        """The sentence in one language, for a page: Japanese when asked and known, else English.
+        ``detail`` is not part of it (a page shows it apart)."""
+        return self.message_ja if lang == "ja" and self.message_ja else self.message_en
 
     def to_dict(self) -> dict:
         """The one error shape shared by the JSON API and the CLI's ``--json`` output."""
@@ -67,6 +92,8 @@ class InputError(PlanGraphError):
         source: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        message_ja: str | None = None,
+        detail: str | None = None,
         title: str | None = None,
         status: int | None = None,
     ):
@@ -76,7 +103,9 @@ class InputError(PlanGraphError):
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
-        super().__init__(f"{where}: {message}" if where else message, title=title, status=status)
+        def at(text: str | None) -> str | None:
+            return f"{where}: {text}" if where and text else text
+        super().__init__(at(message), message_ja=at(message_ja), detail=detail, title=title, status=status)
 
 
 class ParseError(InputError):

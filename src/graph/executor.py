@@ -162,7 +162,8 @@ class QueryExecutor:
         try:
             frame = encode_job(sparql, kwargs, known or True, spec)
         except orjson.JSONEncodeError:  # a lone surrogate (pickle carried it; no parser reads it)
-            raise QuerySyntaxError("the query or a parameter is not valid Unicode text") from None
+            raise QuerySyntaxError("the query or a parameter is not valid Unicode text",
+                                   message_ja="クエリかパラメータに、文字として読めないデータが含まれています。") from None
         worker = self._acquire(deadline)
         try:
             worker.conn.send_bytes(frame)
@@ -172,19 +173,19 @@ class QueryExecutor:
                 self._discard(worker, kill=True)
                 worker = None
                 raise QueryTimeout(
-                    f"クエリが制限時間（{timeout:g} 秒）内に終わらなかったため止めました。LIMIT を付けるなど"
-                    "条件を絞ってください / "
                     f"the query did not finish within its deadline of {timeout:g} s and was stopped; "
-                    "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline")
+                    "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline",
+                    message_ja=f"クエリが制限時間（{timeout:g} 秒）内に終わらなかったため止めました。"
+                               "LIMIT を付けるなど条件を絞ってください。")
             reply = decode_reply(worker.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
                 self._discard(worker, kill=True)
                 worker = None
             raise QueryError(
-                "クエリがメモリの上限に達したため止めました。条件を絞ってください / "
                 "the query was stopped: its worker process ended, most likely at its memory limit "
                 f"({self.settings.query_memory_mb} MiB, setting query_memory_mb); narrow the query",
+                message_ja="クエリがメモリの上限に達したため止めました。条件を絞ってください。",
                 title="Query stopped", status=503) from None
         finally:
             if worker is not None:
@@ -281,9 +282,10 @@ class QueryExecutor:
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryTimeout("混み合っているため実行できませんでした。しばらくしてからもう一度お試しください / "
-                                       "every query worker is busy and the deadline passed while waiting; "
-                                       "try again shortly")
+                    raise QueryTimeout("every query worker is busy and the deadline passed while waiting; "
+                                       "try again shortly",
+                                       message_ja="混み合っているため実行できませんでした。"
+                                                  "しばらくしてからもう一度お試しください。")
                 self._cond.wait(remaining)
         try:
             return self._spawn()

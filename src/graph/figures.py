@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import NotFound
 from .fiscal import fiscal_year_label_en, fiscal_year_label_ja, law_number_en
-from .queries import run_named
+from .queries import iri_value, run_named
 from .store import Store
 
 
@@ -58,7 +58,24 @@ def figure_info(number: int) -> FigureInfo:
     try:
         return FIGURES[int(number)]
     except (KeyError, ValueError):
-        raise NotFound(f"図表{number} はありません / no figure {number} (1–4)") from None
+        raise NotFound(f"there is no figure {number} (the figures are 1–4)",
+                       message_ja=f"図表{number} はありません（図表は 1〜4 です）。") from None
+
+
+def require_plan(store: Store, plan: str) -> str:
+    """``plan``, checked: an IRI the graph describes as a plan (``_is-plan``).
+
+    Without this check a figure of an IRI that is no plan (a typo, another
+    dataset's plan, a policy) was drawn as six empty boxes, which a planner reads
+    as "the graph says nothing of this plan's position". Raises
+    :class:`~graph.errors.ParameterError` for a value that is no IRI and
+    :class:`~graph.errors.NotFound` (404) for one that is not a plan here.
+    """
+    plan = iri_value("plan", plan, "計画", "Plan")
+    if not run_named(store, "_is-plan", {"plan": plan}, max_rows=1).rows:
+        raise NotFound(f"the graph holds no plan <{plan}> (no plan has this IRI), so there are no figures to draw",
+                       message_ja=f"グラフには計画 <{plan}> がありません（この IRI の計画はありません）。図表は描けません。")
+    return plan
 
 
 def _pick(row: dict[str, str], var: str, lang: str, fallback: str = "") -> str:

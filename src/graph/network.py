@@ -316,10 +316,10 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
     message = ""
     if capped:
         G = G.subgraph(_cap(G, max_nodes))
-        message = (f"{total} ノードのうち {max_nodes} ノードだけを表示しています。計画・上位計画・基本方針で"
-                   f"絞り込むか、ノードを中心にした表示（エゴ表示）を使ってください。 / "
-                   f"Showing {max_nodes} of {total} nodes. Narrow the view by plan, upper plan or "
-                   f"basic policy, or open the view around one node.")
+        message = (f"Showing {max_nodes} of {total} nodes. Narrow the view by plan, upper plan or "
+                   f"basic policy, or open the view around one node." if lang == "en" else
+                   f"{total} ノードのうち {max_nodes} ノードだけを表示しています。計画・上位計画・基本方針で"
+                   f"絞り込むか、ノードを中心にした表示（エゴ表示）を使ってください。")
     pos = layered_positions(G, compact=compact)
     # Imported here, not at the top: pyvis imports IPython, 0.8 s that every app start paid
     # (the whole country's restart target is 2 s) though most requests never draw a network.

@@ -22,7 +22,9 @@ import networkx as nx
 
 from . import alignment as al
 from . import scope
+from .errors import NotFound
 from .network import KIND_STYLE, RELATION_STYLE, kind_key, node_label, relation_key
+from .queries import iri_value
 from .store import Store
 
 #: Cell values of the coverage matrix and how a person reads them.
@@ -38,6 +40,18 @@ def _graph(store: Store, plan: str | None, municipality: str | None = None) -> n
     if municipality:
         return scope.municipality_graph(store, municipality)
     return scope.whole_graph(store)
+
+
+def _not_in_network(what: str, iri: str, plan: str | None) -> NotFound:
+    """The 404 of :func:`explain_report` for an element or goal no network holds."""
+    what_ja = {"element": "要素", "goal": "上位計画の目標"}[what]
+    if plan:
+        return NotFound(f"the {what} <{iri}> is not in the alignment network of the plan <{plan}>",
+                        message_ja=f"{what_ja} <{iri}> は計画 <{plan}> の整合性ネットワークにありません。")
+    return NotFound(f"the {what} <{iri}> is in no plan's alignment network: it is not a plan element or goal "
+                    "of the dataset",
+                    message_ja=f"{what_ja} <{iri}> はどの計画の整合性ネットワークにもありません"
+                               "（データセットにない IRI か、計画の要素・目標ではありません）。")
 
 
 def _node(G: nx.DiGraph, n: str, lang: str) -> dict:
@@ -134,8 +148,21 @@ def explain_report(store: Store, element: str, goal: str, *, plan: str | None = 
 
     Every chain climbs the element's own plan (parents) to a goal it supports, so
     the networks of the plans holding the element are enough (``plan``: that plan's);
-    the whole store's network is never read (four minutes on the whole country)."""
+    the whole store's network is never read (four minutes on the whole country).
+
+    "No path" is an answer only about two nodes of the network: a value that is no
+    IRI is a :class:`~graph.errors.ParameterError` naming ``element``, ``goal`` or
+    ``plan``, and an element or goal the network does not hold a
+    :class:`~graph.errors.NotFound`, not an empty list a planner would read as "not aligned".
+    """
+    element = iri_value("element", element, "要素", "Element")
+    goal = iri_value("goal", goal, "上位計画の目標", "Upper-plan goal")
+    plan = iri_value("plan", plan, "計画", "Plan") if plan else None
     G = scope.plan_graph(store, plan) if plan else scope.node_graph(store, element)
+    if element not in G:
+        raise _not_in_network("element", element, plan)
+    if goal not in G and not al.in_alignment_graph(store, goal):
+        raise _not_in_network("goal", goal, None)
     paths = [[{"from": _node(G, s, lang), "relation": r, "relation_label": RELATION_STYLE[relation_key(r)][lang],
                "to": _node(G, t, lang)} for s, r, t in path]
              for path in al.explain(G, element, goal)]

@@ -9,7 +9,8 @@ comments, strings, escapes and prefixed names):
 
 * the text is parsed with rdflib's SPARQL 1.1 grammar
   (:mod:`rdflib.plugins.sparql.parser`); what it cannot parse is refused
-  with the parser's message — a query we cannot inspect does not run;
+  — a query we cannot inspect does not run — saying what is wrong and where
+  (:func:`graph.syntax.syntax_error`), with the parser's own message after it;
 * an update (``INSERT``, ``LOAD``, ``DROP`` …) sent as a query is refused;
 * any ``SERVICE`` anywhere (nested in ``EXISTS``, ``OPTIONAL``, sub-selects) is refused;
 * ``FROM`` / ``FROM NAMED`` must name graphs of this store (prefixed names and
@@ -32,7 +33,7 @@ forked later) and :func:`check_dataset` (the FROM graphs: on every query).
 >>> inspect_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", graphs=[])
 Traceback (most recent call last):
 ...
-graph.errors.QueryForbidden: SERVICE is not allowed: queries on this endpoint cannot reach other servers
+graph.errors.QueryForbidden: SERVICE is not allowed: queries here cannot reach other servers / SERVICE は使えません。ここでのクエリは他のサーバーに問い合わせられません。
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Collection, Iterator, Union
 
 from .errors import QueryForbidden, QuerySyntaxError
+from .syntax import syntax_error, tokens_or_none
 
 GraphSource = Union[Collection[str], Callable[[], Collection[str]]]
 
@@ -72,10 +74,11 @@ def warm_up() -> None:
     _parser().parseQuery("ASK {}")
 
 
-def _message(exc: Exception) -> str:
-    """pyparsing's message, one line, without the Python exception repr."""
+def _refused(exc: Exception, sparql: str, *, update: bool = False) -> QuerySyntaxError:
+    """The error for a text rdflib's parser refused: what is wrong and where, then pyparsing's words."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:500]
+    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    return syntax_error(sparql, text, line=line, column=column, update=update)
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -103,9 +106,11 @@ def _refuse_remote(tree: Any) -> None:
     for n in _walk(tree):
         name = _name(n)
         if name == "ServiceGraphPattern":
-            raise QueryForbidden("SERVICE is not allowed: queries on this endpoint cannot reach other servers")
+            raise QueryForbidden("SERVICE is not allowed: queries here cannot reach other servers",
+                                 message_ja="SERVICE は使えません。ここでのクエリは他のサーバーに問い合わせられません。")
         if name == "Load":
-            raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs")
+            raise QueryForbidden("LOAD is not allowed: PlanGraph does not fetch data from URLs",
+                                 message_ja="LOAD は使えません。PlanGraph は URL からデータを取りに行きません。")
 
 
 #: What the parse of one query text derives: its kind, and its dataset clauses as
@@ -126,7 +131,7 @@ def inspect_query(sparql: str, *, graphs: GraphSource) -> QueryInfo:
     >>> inspect_query("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }", graphs=["https://ex.org/g"])
     Traceback (most recent call last):
     ...
-    graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs)
+    graph.errors.QueryForbidden: FROM <file:///etc/passwd>: not a graph of this store (FROM and FROM NAMED may only name the store's own graphs) / FROM <file:///etc/passwd> はこのストアのグラフではありません（FROM と FROM NAMED に書けるのはこのストアの名前付きグラフだけです）。
     """
     return check_dataset(analyse(sparql), graphs=graphs)
 
@@ -149,7 +154,9 @@ def check_dataset(analysis: Analysis, *, graphs: GraphSource) -> QueryInfo:
         if iri not in known:
             word = "FROM NAMED" if is_named else "FROM"
             raise QueryForbidden(f"{word} <{iri}>: not a graph of this store "
-                                 "(FROM and FROM NAMED may only name the store's own graphs)")
+                                 "(FROM and FROM NAMED may only name the store's own graphs)",
+                                 message_ja=f"{word} <{iri}> はこのストアのグラフではありません"
+                                            "（FROM と FROM NAMED に書けるのはこのストアの名前付きグラフだけです）。")
         (named if is_named else defaults).append(iri)
     return QueryInfo(kind, tuple(defaults), tuple(named))
 
@@ -169,17 +176,20 @@ def analyse(sparql: str) -> Analysis:
     try:
         tree = parser.parseQuery(sparql)
     except Exception as exc:  # noqa: BLE001 — pyparsing raises several types; the message is the parser's
-        if _is_update(parser, sparql):
-            raise QueryForbidden("this is a SPARQL Update; the query endpoint is read-only "
-                                 "(updates go to /sparql/update with the write token)") from None
-        raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+        if tokens_or_none(sparql) and _is_update(parser, sparql):  # an empty text parses as an update
+            raise QueryForbidden("this is a SPARQL Update (it changes data); queries here are read-only: "
+                                 "updates go to /sparql/update with the write token",
+                                 message_ja="これはデータを変更する SPARQL Update です。ここでは読み取りのクエリだけを"
+                                            "実行できます（更新は書き込みトークンを付けて /sparql/update へ送ります）。"
+                                 ) from None
+        raise _refused(exc, sparql) from None
     prologue, query = tree[0], tree[1]
     kind = _QUERY_KINDS.get(_name(query) or "", "select")
     _refuse_remote(query)
     dataset = _field(query, "datasetClause") or []
     if not dataset:
         return kind, ()
-    resolve = _resolver(prologue)
+    resolve = _resolver(prologue, sparql)
     out = []
     for clause in dataset:
         is_named = _field(clause, "named") is not None
@@ -201,12 +211,12 @@ def inspect_update(sparql: str) -> None:
     >>> inspect_update("LOAD <http://127.0.0.1:9/x.ttl>")
     Traceback (most recent call last):
     ...
-    graph.errors.QueryForbidden: LOAD is not allowed: PlanGraph does not fetch data from URLs
+    graph.errors.QueryForbidden: LOAD is not allowed: PlanGraph does not fetch data from URLs / LOAD は使えません。PlanGraph は URL からデータを取りに行きません。
     """
     try:
         tree = _parser().parseUpdate(sparql)
     except Exception as exc:  # noqa: BLE001 — see inspect_query
-        raise QuerySyntaxError(f"malformed update: {_message(exc)}") from None
+        raise _refused(exc, sparql, update=True) from None
     _refuse_remote(tree)
     for number, op in enumerate(_field(tree, "request") or [], start=1):
         _refuse_default_graph(op, number)
@@ -267,19 +277,19 @@ def _is_update(parser, sparql: str) -> bool:
     return True
 
 
-def _resolver(prologue: Any) -> Callable[[Any], str]:
+def _resolver(prologue: Any, sparql: str) -> Callable[[Any], str]:
     """Resolve prefixed names and relative IRIs in the dataset clause as the query would."""
     from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
 
     try:
         pro = translatePrologue(prologue, None)
     except Exception as exc:  # noqa: BLE001 — unknown prefix and friends
-        raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+        raise _refused(exc, sparql) from None
 
     def resolve(term: Any) -> str:
         try:
             return str(pro.absolutize(term))
         except Exception as exc:  # noqa: BLE001
-            raise QuerySyntaxError(f"malformed query: {_message(exc)}") from None
+            raise _refused(exc, sparql) from None
 
     return resolve

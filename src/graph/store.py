@@ -29,11 +29,12 @@ from typing import IO, Iterable, Iterator, Mapping, Sequence, Union
 
 import pyoxigraph as ox
 
-from .errors import NotFound, ParameterError, ParseError, QueryError, QuerySyntaxError, StoreError
+from .errors import NotFound, ParameterError, ParseError, QueryError, StoreError
 from .rdfio import as_bytes, check_safe, parse_error, parse_quads
 from .remote_sparql import star_order
 from .settings import DEFAULT_BASE_IRI
 from .sources import graph_iri_for_file, rdf_format
+from .syntax import syntax_error
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
@@ -235,8 +236,8 @@ class EmbeddedStore(Store):
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
             res = self._store.query(sparql, **kwargs)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from None
+        except SyntaxError as exc:  # pyoxigraph's words follow ours (graph.syntax)
+            raise syntax_error(sparql, str(exc)) from None
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from None
         except RuntimeError as exc:
@@ -269,7 +270,7 @@ class EmbeddedStore(Store):
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from None
+            raise syntax_error(sparql, str(exc), update=True) from None
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
         except RuntimeError as exc:

@@ -17,7 +17,7 @@ Messages on the pipes:
   :func:`encode_reply` / :func:`decode_reply`; an empty frame tells the worker to exit.
   These frames are on every endpoint request's path, so they avoid pickle where
   they can: a JSON header line (the query, its terms as ``[kind, value, …]``,
-  the answer's format, or an error's class and message), then the answer's bytes
+  the answer's format, or an error's class and messages), then the answer's bytes
   as they are. Only :class:`~graph.store.QueryResult` objects (the pages' path,
   which needs terms) are pickled.
 """
@@ -48,22 +48,25 @@ log = logging.getLogger(__name__)
 
 def _encode_error(exc: BaseException) -> tuple:
     if isinstance(exc, PlanGraphError):
-        return ("error", type(exc).__name__, exc.message, exc.title, exc.status)
+        return ("error", type(exc).__name__, exc.message_en, exc.title, exc.status, exc.message_ja, exc.detail)
     if isinstance(exc, MemoryError):
         return ("error", "QueryError", "the query needed more memory than a query may use "
-                "(setting query_memory_mb); narrow it", "Query stopped", 503)
+                "(setting query_memory_mb); narrow it", "Query stopped", 503,
+                "クエリが使えるメモリの上限を超えました。条件を絞ってください。", None)
     # Never echo raw exception text to the client; the worker's stderr keeps it.
     log.error("query worker: unexpected %s: %s", type(exc).__name__, exc)
-    return ("error", "StoreError", "the query failed inside the query worker", "Store error", 500)
+    return ("error", "StoreError", "the query failed inside the query worker", "Store error", 500,
+            "クエリの実行中に内部エラーが起きました。", None)
 
 
 def decode_error(msg: tuple) -> PlanGraphError:
-    _, name, message, title, status = msg
+    _, name, message, title, status, *more = msg
+    message_ja, detail = (list(more) + [None, None])[:2]  # both languages and the parser's words
     cls = getattr(errors, name, None)
     if not (isinstance(cls, type) and issubclass(cls, PlanGraphError)):
         cls = StoreError
     exc = cls.__new__(cls)
-    PlanGraphError.__init__(exc, message, title=title, status=status)
+    PlanGraphError.__init__(exc, message, message_ja=message_ja, detail=detail, title=title, status=status)
     return exc
 
 

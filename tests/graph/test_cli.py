@@ -175,7 +175,7 @@ def test_query_list_names_the_queries_in_japanese():
 
 
 @pytest.mark.parametrize("args,input,words", [
-    (("query", "no-such-query"), None, ["no-such-query"]),
+    (("query", "no-such-query"), None, ["no-such-query", "--list"]),
     (("query", "upper-plans", "--param", "plan=nope"), None, ["plan"]),
     (("query", "upper-plans", "--param", "plan"), None, ["name=value"]),
     (("query", "-"), "SELEC broken", []),

@@ -197,3 +197,26 @@ def test_figure2_conflicts_fall_back_to_japanese_without_an_english_label():
                 format="ttl", graph="https://example.org/g")
     (c,) = fig.figure2_conflicts(s, "https://example.org/plan", lang="en")
     assert sorted(c["subjects"]) == ["Second policy", "和名だけの方針"]
+
+
+def test_a_plan_that_is_not_in_the_graph_is_not_found(saitama_store):
+    # It was drawn as six empty boxes, read as "the graph says nothing of its position".
+    assert fig.require_plan(saitama_store, SAITAMA) == SAITAMA
+    for iri in ("https://example.org/x", SAITAMA + "/policy/3"):  # unknown, and not a plan
+        with pytest.raises(NotFound) as err:
+            fig.require_plan(saitama_store, iri)
+        assert err.value.status == 404
+        assert err.value.text("ja").startswith(f"グラフには計画 <{iri}> がありません")
+        assert err.value.text("en").startswith(f"the graph holds no plan <{iri}>")
+
+
+def test_the_plan_check_knows_every_kind_of_plan_the_ontology_defines():
+    from rdflib import Graph, Namespace, RDFS
+
+    from graph.queries import get_query
+
+    pg = Namespace("https://w3id.org/plangraph/ontology#")
+    onto = Graph().parse(HERE.parents[1] / "ontology" / "plangraph.ttl")
+    kinds = {str(c).split("#")[1] for c in onto.transitive_subjects(RDFS.subClassOf, pg.Plan)}
+    listed = set(re.findall(r"pg:(\w+)", get_query("_is-plan").text.split("FILTER", 1)[1]))
+    assert listed == kinds

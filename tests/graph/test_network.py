@@ -129,7 +129,8 @@ def test_cap_keeps_upper_layers_and_says_how_to_narrow():
     v = nw.build_view(_graph(), max_nodes=5)
     assert v.capped and len(v.nodes) == 5 and v.total_nodes == 14
     assert {n["kind"] for n in v.nodes} <= {"law", "statutoryplantype", "plan"}
-    assert "絞り込" in v.message and "Narrow" in v.message
+    assert "絞り込" in v.message and "Narrow" not in v.message  # in the page's language only
+    assert "Narrow" in nw.build_view(_graph(), max_nodes=5, lang="en").message
     assert all(e["from"] in {n["id"] for n in v.nodes} for e in v.edges)
 
 

@@ -82,10 +82,14 @@ def test_internal_headers_parse_too(path):
     assert get_query(path.stem).title_ja
 
 
-def test_unknown_query_names_the_known_ones():
+def test_unknown_query_names_only_the_name_asked_for():
+    # Listing every file showed planners 27 internal names; the pages link to /queries instead.
     with pytest.raises(UnknownQuery) as err:
         get_query("no-such-question")
-    assert "upper-plans" in err.value.message and err.value.status == 404
+    assert err.value.status == 404
+    assert err.value.text("en") == "there is no named query 'no-such-question'"
+    assert err.value.text("ja") == "定型クエリ「no-such-question」はありません。"
+    assert "upper-plans" not in err.value.message
     with pytest.raises(UnknownQuery):
         get_query("../store")  # never a path
 
@@ -212,7 +216,7 @@ def test_optional_parameters_left_empty_stay_unbound(kinds):
     ("x", 'https://ex.org/"x"', "cannot contain"),
     ("n", "3.5", "whole number"),
     ("n", "1; DROP ALL", "whole number"),
-    ("fy", "令和三", "four digits"),
+    ("fy", "令和三", "fiscal year"),
     ("d", "2021-02-30", "YYYY-MM-DD"),
     ("d", "2021-4-1", "YYYY-MM-DD"),
     ("lang", "ja en", "language tag"),
@@ -225,6 +229,30 @@ def test_bad_values_are_rejected_naming_the_parameter(kinds, name, value, words)
     assert err.value.parameter == name
     assert f"parameter {name} " in err.value.message and words in err.value.message
     assert err.value.status == 400
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("name, value", [("x", "not an iri"), ("x", "https://ex.org/a b"), ("n", "3.5"),
+                                         ("fy", "abc"), ("fy", "令和三"), ("d", "2021-4-1"), ("lang", "ja en")])
+def test_a_bad_value_is_explained_in_each_language_apart(kinds, name, value):
+    # A page shows one language: the English sentence has no Japanese (bar the value echoed),
+    # the Japanese one says what is wrong, not only that the value is invalid.
+    with pytest.raises(ParameterError) as err:
+        bind(kinds, {"x": "https://ex.org/x", name: value})
+    en, ja = err.value.text("en"), err.value.text("ja")
+    assert not _JAPANESE.search(en.replace(value, "")), en
+    assert ja.startswith(f"パラメータ {name}（") and f"「{value}」は" in ja
+    assert ja.endswith("。") and len(ja) > len(f"パラメータ {name}（x）の値「{value}」は不正です。"), ja
+    assert err.value.message == f"{en} / {ja}"  # the API and the CLI keep both
+
+
+def test_a_fiscal_year_error_says_how_to_write_one_in_both_languages(kinds):
+    with pytest.raises(ParameterError) as err:
+        bind(kinds, {"x": "https://ex.org/x", "fy": "abc"})
+    assert "令和3年度" in err.value.text("ja") and "2021" in err.value.text("ja")
+    assert "FY2021" in err.value.text("en") and "令和" not in err.value.text("en")
 
 
 def test_unknown_and_missing_parameters_are_named(kinds):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import NotFound, ParameterError
 from graph import reports as rp
 from graph.store import EmbeddedStore
 
@@ -78,6 +79,28 @@ def test_explain_paths(store):
         [("3 窓口のキャッシュレス化", "parentElement", "(2) 行政サービスのデジタル化"),
          ("(2) 行政サービスのデジタル化", "supports", "1 選ばれる都市")]]
     assert rp.explain_report(store, PLAN + "/measure/5", BASE + "sogo/goal/1")["paths"] == []
+
+
+def test_explain_names_the_parameter_that_is_not_an_iri(store):
+    # The review met "parameter n (節点)": the name of an internal query's parameter.
+    with pytest.raises(ParameterError) as err:
+        rp.explain_report(store, "abc", BASE + "sogo/goal/1")
+    assert err.value.parameter == "element" and "parameter n " not in err.value.message
+    assert err.value.text("ja").startswith("パラメータ element（要素）の値「abc」は")
+    with pytest.raises(ParameterError) as err:  # was accepted, and answered "no path"
+        rp.explain_report(store, PLAN + "/measure/3", "abc")
+    assert err.value.parameter == "goal" and err.value.text("en").startswith("parameter goal (Upper-plan goal)")
+
+
+@pytest.mark.parametrize("element, goal, word", [
+    ("https://example.org/nowhere", BASE + "sogo/goal/1", "element"),
+    (PLAN + "/measure/3", "https://example.org/no-goal", "goal"),
+])
+def test_explain_says_when_the_element_or_goal_is_not_in_the_data(store, element, goal, word):
+    with pytest.raises(NotFound) as err:  # not "no path", which a planner reads as "not aligned"
+        rp.explain_report(store, element, goal)
+    assert err.value.status == 404 and f"the {word} <" in err.value.text("en")
+    assert "整合性ネットワークにもありません" in err.value.text("ja")
 
 
 def test_labels_in_english(store):

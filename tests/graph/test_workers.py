@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.answers import ROWS, Answer, AnswerSpec, encode_answer
-from graph.errors import QueryForbidden, QueryTimeout
+from graph.errors import QueryForbidden, QuerySyntaxError, QueryTimeout
 from graph.store import AskResult, GraphResult, SelectResult
 from graph.workers import decode_error, decode_job, decode_reply, decode_term, encode_job, encode_reply, encode_term
 
@@ -78,6 +78,15 @@ def test_errors_come_back_as_the_same_plangraph_error():
     assert isinstance(err, QueryForbidden) and err.message == "SERVICE is not allowed" and err.status == 400
     timeout = decode_error(decode_reply(encode_reply(QueryTimeout("遅すぎます"))))
     assert isinstance(timeout, QueryTimeout) and timeout.message == "遅すぎます"
+
+
+def test_errors_keep_both_languages_and_the_parsers_words_across_the_pipe():
+    sent = QuerySyntaxError("the query ends unexpectedly", message_ja="クエリが途中で終わっています。",
+                            detail="Expected SelectQuery")
+    err = decode_error(decode_reply(encode_reply(sent)))
+    assert isinstance(err, QuerySyntaxError)
+    assert (err.text("en"), err.text("ja"), err.detail, err.message) == \
+           (sent.text("en"), sent.text("ja"), sent.detail, sent.message)
 
 
 def test_unexpected_errors_do_not_echo_their_text():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import quote, urlencode
 from pathlib import Path
 
 import pytest
@@ -72,8 +74,8 @@ def test_404_page_speaks_the_page_language(client):
     assert "このページはありません" in html(ja) and "no such page" not in html(ja)
     en = client.get("/no-such-page?lang=en")
     assert "no such page" in html(en) and "このページはありません" not in html(en)
-    api = client.get("/no-such-page.json")
-    assert api.get_json()["error"] == "no such page"
+    api = client.get("/no-such-page.json")  # a program cannot say which language its reader reads: both
+    assert api.get_json()["error"] == "no such page / このページはありません。アドレス（URL）を確かめてください。"
 
 
 def test_query_error_titles_are_japanese_on_a_japanese_page(client):
@@ -208,3 +210,111 @@ def test_home_starts_planners_at_the_figures_and_reports_too(client):
     start = body[body.index('id="start-h"'):body.index('id="q-h"')]
     for href in ('href="/views"', 'href="/figures"', 'href="/reports"'):
         assert href in start
+
+
+# --- The UI review of error messages: each page speaks its own language -------------------------
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+POLICY = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021/policy/3"
+GOAL = "https://w3id.org/plangraph/id/lg/111007/plan/sogo-shinko/goal/1"
+
+
+def error_message(resp) -> str:
+    """The error sentence a page shows (the error page's, or the query pages' error box)."""
+    found = re.search(r'<p class="error-message">(.*?)</p>', html(resp), re.S)
+    assert found, html(resp)[:2000]
+    return unescape(found.group(1))
+
+
+def both(client, url: str) -> tuple[str, str, int]:
+    sep = "&" if "?" in url else "?"
+    ja, en = client.get(url + sep + "lang=ja"), client.get(url + sep + "lang=en")
+    assert ja.status_code == en.status_code
+    return error_message(ja), error_message(en), ja.status_code
+
+
+@pytest.mark.parametrize("url", ["/views?plan=" + quote("<script>x</script>"), "/figures/1?plan=not-an-iri",
+                                 "/queries/plan-structure?plan=not-an-iri", "/query?name=plan-structure&plan=x+y"])
+def test_a_bad_plan_parameter_is_said_in_the_page_language_only(client, url):
+    # The review: "parameter plan (計画): not an absolute IRI: '…' / パラメータ plan の値が不正です" on both pages.
+    ja, en, status = both(client, url)
+    assert status == 400
+    assert ja.startswith("パラメータ plan（計画）の値「") and "IRI" in ja and "not an" not in ja
+    assert en.startswith("parameter plan (Plan): ") and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("url", ["/resource?iri=" + quote("https://ex.org/a b"), "/id/" + quote("<script>x</script>")])
+def test_an_address_that_is_not_an_iri_is_explained_in_the_page_language(client, url):
+    ja, en, status = both(client, url)
+    assert status == 404
+    assert "は IRI ではないため、データセットにはありません。" in ja and "not an IRI" not in ja
+    assert "is not an IRI" in en and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("query, ja_words, en_words", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE は使えません", "SERVICE is not allowed"),
+    ("INSERT DATA { <a:b> <a:c> <a:d> }", "データを変更する SPARQL Update です", "queries here are read-only"),
+    ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "このストアのグラフではありません",
+     "not a graph of this store"),
+    ("SELECT ?x WHERE { ?s foo:bar ?o }", "接頭辞 foo: が定義されていません（1 行 22 列）",
+     "prefix foo: is not defined (line 1, column 22)"),
+    ("SELECT * WHERE { ?s ?p ", "クエリが途中で終わっています（1 行 16 列の「{」が閉じられていません）",
+     "the query ends unexpectedly: the '{' at line 1, column 16 is never closed"),
+])
+def test_the_query_page_says_why_a_query_cannot_run_in_its_language(client, query, ja_words, en_words):
+    ja, en, status = both(client, "/query?" + urlencode({"query": query}))
+    assert status == 400
+    assert ja_words in ja and not re.search(r"[a-z]{4,} [a-z]{4,}", ja.replace("Update", "")), ja
+    assert en_words in en and not JAPANESE.search(en)
+    assert "'\\u{00B7}'" not in ja + en and "Expected SelectQuery" not in ja + en  # no parser dump in the sentence
+
+
+def test_the_parsers_own_words_stay_on_the_page_folded_away(client):
+    body = html(client.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p ", "lang": "ja"}))
+    detail = re.search(r'<details class="error-detail"><summary>(.*?)</summary><pre>(.*?)</pre>', body, re.S)
+    assert detail and "構文解析器" in detail.group(1) and "Expected SelectQuery" in detail.group(2)
+
+
+def test_a_fiscal_year_is_explained_in_each_language(client):
+    ja, en, status = both(client, "/queries/plans-in-force?fiscal_year=abc")
+    assert status == 400
+    assert "年度として読めません" in ja and "令和3年度" in ja
+    assert "not a fiscal year" in en and "FY2021" in en and not JAPANESE.search(en)
+
+
+@pytest.mark.parametrize("url", ["/queries/nope", "/query?name=nope"])
+def test_an_unknown_question_says_so_and_links_to_the_questions(client, url):
+    # The review: the page listed the 27 file names of the named queries.
+    for lang, words in (("ja", "定型クエリ「nope」はありません。"), ("en", "there is no named query 'nope'")):
+        resp = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+        assert resp.status_code == 404 and error_message(resp) == words
+        box = html(resp)[html(resp).index('class="error-message"'):]
+        box = box[:box.index("</p>", box.index("error-next"))]
+        assert '<a href="/queries">' in box and "figure1-position" not in box
+
+
+def test_explain_names_its_own_parameters_and_checks_the_goal(client):
+    # The review: "parameter n (節点)" for a bad element; a bad goal answered "no path".
+    bad_element = client.get("/reports/explain", query_string={"element": "abc", "goal": GOAL, "lang": "ja"})
+    assert bad_element.status_code == 400 and error_message(bad_element).startswith("パラメータ element（要素）の値「abc」")
+    bad_goal = client.get("/reports/explain", query_string={"element": POLICY, "goal": "abc", "lang": "en"})
+    assert bad_goal.status_code == 400 and error_message(bad_goal).startswith("parameter goal (Upper-plan goal): ")
+
+
+def test_explain_says_an_element_is_not_in_the_data_rather_than_no_path(client):
+    resp = client.get("/reports/explain", query_string={"element": "https://example.org/x", "goal": GOAL,
+                                                        "lang": "ja"})
+    assert resp.status_code == 404 and 'id="no-path"' not in html(resp)
+    assert "要素 <https://example.org/x> はどの計画の整合性ネットワークにもありません" in error_message(resp)
+    assert 'id="no-path"' in html(client.get("/reports/explain", query_string={  # a real "no" still says so
+        "element": POLICY, "goal": "https://w3id.org/plangraph/id/lg/111007/plan/seicho-kasokuka/goal/1"}))
+
+
+@pytest.mark.parametrize("url", ["/figures/1?plan=https://example.org/x", f"/figures/2?plan={POLICY}",
+                                 "/figures?plan=https://example.org/x"])
+def test_a_figure_of_something_that_is_no_plan_is_not_found(client, url):
+    # The review: 200 with six boxes "グラフにはこの項目の記述がありません".
+    ja, en, status = both(client, url)
+    assert status == 404
+    assert ja.startswith("グラフには計画 <") and "がありません" in ja
+    assert en.startswith("the graph holds no plan <") and not JAPANESE.search(en)

@@ -271,7 +271,18 @@ def test_malformed_query_is_400_with_the_parsers_message(client):
     assert resp.status_code == 400
     assert resp.mimetype == "text/plain"
     text = resp.get_data(as_text=True)
-    assert "malformed query" in text and "line:1" in text
+    # one line: where the query stops making sense, in both languages, then the parser's own words
+    assert text == ("the query cannot be read from line 1, column 19 on ('?s ?p }') / "
+                    "1 行 19 列（「?s ?p }」）から先を読み取れません。 "
+                    "(Expected SelectQuery, found '?' (at char 18), (line:1, col:19))\n")
+
+
+def test_an_undefined_prefix_is_named_by_the_endpoint(client):
+    resp = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?s foo:bar ?o }"})
+    assert resp.status_code == 400 and resp.mimetype == "text/plain"
+    text = resp.get_data(as_text=True)
+    assert text.startswith("prefix foo: is not defined (line 1, column 22)") and "接頭辞 foo: が定義されていません" in text
+    assert len(text.splitlines()) == 1 and len(text) < 700  # not pyoxigraph's whole list of character classes
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
@@ -436,4 +447,5 @@ def test_html_pages_carry_the_content_security_policy(client):
 def test_api_errors_use_the_json_error_shape(client):
     resp = client.get("/no/such/thing.json")
     assert resp.status_code == 404
-    assert resp.get_json() == {"ok": False, "error": "no such page", "title": "Not Found", "status": 404}
+    assert resp.get_json() == {"ok": False, "title": "Not Found", "status": 404,
+                               "error": "no such page / このページはありません。アドレス（URL）を確かめてください。"}

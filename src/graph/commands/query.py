@@ -87,9 +87,14 @@ def command(cli: CliContext, name, params, file, fmt, max_rows, spreadsheet_safe
     cap = max_rows or cli.settings.max_rows
     store = cli.store
     if text is None:
+        from ..errors import UnknownQuery  # noqa: PLC0415
         from ..queries import run_named  # noqa: PLC0415
 
-        result = run_named(store, name, _params(params), max_rows=cap)
+        try:
+            result = run_named(store, name, _params(params), max_rows=cap)
+        except UnknownQuery as exc:  # the error names no others (a page links to its list); here, --list does
+            raise UnknownQuery(f"{exc.message_en} (plangraph query --list lists them)",
+                               message_ja=f"{exc.message_ja}（一覧は plangraph query --list）") from None
     else:
         from ..sandbox import inspect_query  # noqa: PLC0415
 
