@@ -249,7 +249,7 @@ def vis_options() -> dict:
                   "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
                              "roundness": drawing.ROUNDNESS}},  # graph.layout computes these curves
         "nodes": {"font": {"face": "Noto Sans CJK JP, sans-serif", "size": 14},
-                  "widthConstraint": {"maximum": 220}},
+                  "widthConstraint": {"maximum": drawing.LABEL_MAX}},
     }
 
 
@@ -302,7 +302,8 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
 
     net = Network(directed=True)
     net.options = vis_options()
-    if not curved_edges(G):  # curves cost drawing time; straight lines past 400 edges
+    curved = curved_edges(G)
+    if not curved:  # curves cost drawing time; straight lines past 400 edges
         net.options["edges"]["smooth"] = {"enabled": False}
     kinds_seen, rels_seen = set(), set()
     for n, attrs in G.nodes(data=True):
@@ -320,10 +321,14 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
         key = relation_key(rel)
         rels_seen.add(key)
         style = RELATION_STYLE[key]
-        net.edges.append({
+        edge = {
             "id": _edge_id(u, key, v), "from": u, "to": v, "relation": key, "title": style[lang],
             "color": {"color": style["color"]}, "dashes": style["dashes"], "width": style["width"],
-        })
+        }
+        roundness = drawing.roundness(pos[v][0] - pos[u][0])
+        if curved and roundness != drawing.ROUNDNESS:  # an edge to the next column turns between the columns
+            edge["smooth"] = {**net.options["edges"]["smooth"], "roundness": roundness}
+        net.edges.append(edge)
     legend = {
         "nodes": [{"kind": k, "label": KIND_STYLE[k][lang], "color": KIND_STYLE[k]["color"],
                    "shape": KIND_STYLE[k]["shape"]} for k in KIND_STYLE if k in kinds_seen],

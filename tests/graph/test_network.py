@@ -265,17 +265,11 @@ def test_a_cycle_within_a_class_does_not_break_the_layout():
 
 
 @pytest.fixture(scope="module")
-def saitama_and_sample():
+def saitama_and_sample(saitama_and_sample_store):
     """The alignment network the app serves with ``--with-sample``: the Saitama plan and the sample city."""
     from graph.alignment import alignment_graph
-    from graph.commands.serve import SAMPLE_DIR
-    from graph.loading import open_store
-    from graph.settings import load_settings
 
-    defaults = load_settings(environ={})
-    settings = load_settings(environ={}, overrides={"data_paths": [*map(str, defaults.data_paths), str(SAMPLE_DIR)],
-                                                    "store_path": None})
-    return alignment_graph(open_store(settings))
+    return alignment_graph(saitama_and_sample_store)
 
 
 SAITAMA_PLAN = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
