@@ -34,6 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "views.zoom_in": {"ja": "拡大", "en": "Zoom in"},
     "views.zoom_out": {"ja": "縮小", "en": "Zoom out"},
     "views.zoom_fit": {"ja": "全体を表示", "en": "Fit to view"},
+    "views.zoom_note": {"ja": "文字が読める大きさで一部を表示しています。全体は「全体を表示」で見られます。",
+                        "en": "Part of the network is shown, at a size its labels can be read. “Fit to view” shows all of it."},
     "views.noscript": {"ja": "ネットワーク図の表示には JavaScript が必要です。同じ対応は表（対応表）でも見られます。",
                        "en": "The network drawing needs JavaScript. The same alignment is also shown as a table (the coverage matrix)."},
     "views.ego_title": {"ja": "ノードの周辺", "en": "Around a node"},

@@ -61,10 +61,16 @@ def _ready(pg):
 
 
 def _node_point(pg, node_id: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates."""
+    """Where a node is drawn, in page coordinates; brought into view first, as a person would pan
+    to it (a big view starts at a readable scale that shows part of it)."""
     return tuple(pg.evaluate("""(id) => {
         const c = document.getElementById('network'); const net = c.pgNetwork;
-        const p = net.canvasToDOM(net.getPositions([id])[id]); const r = c.getBoundingClientRect();
+        let p = net.canvasToDOM(net.getPositions([id])[id]);
+        if (p.x < 0 || p.y < 0 || p.x > c.clientWidth || p.y > c.clientHeight) {
+            net.focus(id, {scale: net.getScale(), animation: false});
+            p = net.canvasToDOM(net.getPositions([id])[id]);
+        }
+        const r = c.getBoundingClientRect();
         return [r.left + p.x, r.top + p.y]; }""", node_id))
 
 
