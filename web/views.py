@@ -238,10 +238,9 @@ def ego_page():
     scope = page_scope()
     G = _required_graph(scope)
     view = _view(nw.ego(G, node, depth))
-    view.legend = nw.full_legend(current_lang())  # expanding may bring in any class
     label = nw.node_label(G.nodes[node], current_lang()) if node in G else ""
     return render_template("views/view.html", view=view, filters=_filters(scope), choices=None, scope=scope,
-                           node_plans=sc.NODE_PLANS,
+                           node_plans=sc.NODE_PLANS, legend_all=nw.full_legend(current_lang()),
                            data_url=url_for("views.view_data", **_download_args()),
                            downloads=_download_args(), ego={"node": node, "depth": depth, "label": label,
                                                             "known": node in G, "url": entity_url(node)})

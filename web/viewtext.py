@@ -24,6 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "views.count": {"ja": "{n} ノード・{m} エッジ", "en": "{n} nodes, {m} edges"},
     "views.empty": {"ja": "この条件に当てはまるノードはありません。", "en": "Nothing matches these filters."},
     "views.legend": {"ja": "凡例", "en": "Legend"},
+    "views.legend_nodes": {"ja": "ノード（種類）", "en": "Nodes (kinds)"},
+    "views.legend_edges": {"ja": "線（関係）", "en": "Lines (relations)"},
     "views.download": {"ja": "ダウンロード", "en": "Download"},
     "views.png": {"ja": "画像（PNG）", "en": "Image (PNG)"},
     "views.rdf": {"ja": "RDF（Turtle）", "en": "RDF (Turtle)"},

@@ -68,11 +68,13 @@ RELATION_STYLE: dict[str, dict] = {
     "upperPlan":     {"color": "#f4a582", "dashes": True, "width": 2, "ja": "上位計画", "en": "upper plan"},
     "designatedAs":  {"color": "#8073ac", "dashes": True, "width": 1, "ja": "位置付け", "en": "designated as"},
     "legalBasis":    {"color": "#542788", "dashes": True, "width": 1, "ja": "根拠法", "en": "legal basis"},
-    "viewpoint":     {"color": "#92c5de", "dashes": True, "width": 1, "ja": "観点", "en": "viewpoint"},
-    "hasProject":    {"color": "#5aae61", "dashes": False, "width": 1, "ja": "事業", "en": "has project"},
+    "viewpoint":     {"color": "#92c5de", "dashes": True, "width": 1, "ja": "観点を持つ", "en": "has viewpoint"},
+    "hasProject":    {"color": "#5aae61", "dashes": False, "width": 1, "ja": "事業を持つ", "en": "has project"},
     "partOfPlan":    {"color": "#cccccc", "dashes": True, "width": 1, "ja": "計画の一部", "en": "part of plan"},
-    "other":         {"color": "#bbbbbb", "dashes": True, "width": 1, "ja": "その他", "en": "other"},
+    "other":         {"color": "#bbbbbb", "dashes": True, "width": 1, "ja": "その他の関係", "en": "other relation"},
 }
+# A relation is named by what it says, never by a class's name: the legend lists both, and
+# "観点" as a line and as a node kind read as the same thing (a test checks none is shared).
 
 #: Shapes whose label is drawn below the shape (vis-network): drawn small, so that a shape
 #: and a two-line label fit in the row gap and do not run into the next node's shape.
@@ -339,12 +341,13 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
 
 
 def full_legend(lang: str = "ja") -> dict:
-    """The legend of every class and relation (for views that grow, like an expanding ego view)."""
+    """The legend entry of every class and relation, in legend order: an ego page that grows by
+    expanding picks from it the entries of the classes and relations it comes to show."""
     lang = "en" if lang == "en" else "ja"
     return {"nodes": [{"kind": k, "label": v[lang], "color": v["color"], "shape": v["shape"]}
-                      for k, v in KIND_STYLE.items() if k != "other"],
+                      for k, v in KIND_STYLE.items()],
             "edges": [{"relation": r, "label": v[lang], "color": v["color"], "dashes": v["dashes"]}
-                      for r, v in RELATION_STYLE.items() if r != "other"]}
+                      for r, v in RELATION_STYLE.items()]}
 
 
 # --- downloads ------------------------------------------------------------------

@@ -306,3 +306,23 @@ def test_wrapped_band_deals_its_nodes_to_sub_columns_in_turn():
     assert len(columns) == 3
     assert [pos[n][0] for n in ms[:6]] == columns * 2  # dealt in turn
     assert len({pos[n] for n in G}) == len(G)
+
+
+# --- the legend -------------------------------------------------------------------------------
+
+def test_no_relation_is_named_like_a_class():
+    """The ego legend showed 観点 and 事業 twice, once as a node kind and once as a line."""
+    for lang in ("ja", "en"):
+        kinds = {s[lang] for s in nw.KIND_STYLE.values()}
+        relations = {s[lang] for s in nw.RELATION_STYLE.values()}
+        assert not kinds & relations, lang
+    assert nw.RELATION_STYLE["viewpoint"]["ja"] == "観点を持つ" and nw.RELATION_STYLE["hasProject"]["ja"] == "事業を持つ"
+
+
+def test_a_views_legend_lists_the_classes_and_relations_it_shows():
+    v = nw.build_view(_policy_with_one_of_each())
+    assert [n["kind"] for n in v.legend["nodes"]] == ["basicpolicy", "viewpoint", "basicphilosophy", "goal"]
+    assert [e["relation"] for e in v.legend["edges"]] == ["supports", "parentElement", "viewpoint"]
+    every = nw.full_legend("en")  # what an expanding page picks from
+    assert {n["kind"] for n in every["nodes"]} == set(nw.KIND_STYLE)
+    assert {e["relation"] for e in every["edges"]} == set(nw.RELATION_STYLE)

@@ -132,11 +132,15 @@ def test_ego_view_expands_on_click(server, page):
     page.goto(server + "/views/ego?depth=1&node=" + PLAN + "/policy/1")
     _ready(page)
     before = int(page.get_attribute("#network", "data-nodes"))
+    assert page.locator("#legend-nodes li").all_inner_texts() == ["施策", "基本方針", "基本理念", "上位計画の目標"]
     goal = BASE + "lg/999990/plan/sogo/goal/1"
     page.locator(f"#node-list button[data-node='{goal}']").click()
     _more_nodes_than(page, before)
     ids = page.evaluate("document.getElementById('network').pgNetwork.body.data.nodes.getIds()")
     assert BASE + "lg/999990/plan/sogo" in ids  # the goal's upper plan came in
+    # and the legend names its class and the goal's line to it, in legend order
+    assert page.locator("#legend-nodes li").all_inner_texts() == ["施策", "基本方針", "基本理念", "上位計画の目標", "計画"]
+    assert "目標を掲げる計画" in page.locator("#legend-edges li").all_inner_texts()
     # the RDF download now holds exactly the nodes the page shows, the expanded ones included
     with page.expect_download() as dl:
         page.click("#download-rdf")

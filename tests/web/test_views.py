@@ -99,6 +99,23 @@ def test_ego_json(client):
     assert 'id="node-list"' in page and "くらしのデジタル化" in page
 
 
+def _legend(page: str, which: str) -> list[str]:
+    block = re.search(rf'<ul class="pg-legend" id="legend-{which}">(.*?)</ul>', page, re.S).group(1)
+    return re.findall(r"</span>([^<]+)</li>", block)
+
+
+def test_ego_legend_lists_only_what_it_shows(client):
+    """It listed all 9 classes and 9 relations for a view of 5 nodes."""
+    page = client.get("/views/ego", query_string={"node": PLAN + "/policy/1", "depth": 1}).get_data(as_text=True)
+    assert _legend(page, "nodes") == ["施策", "基本方針", "基本理念", "上位計画の目標"]
+    assert _legend(page, "edges") == ["資する", "上位要素"]
+    # the whole legend is in the page's configuration, for classes an expansion brings in
+    config = json.loads(re.search(r'<script type="application/json" id="view-config">(.*?)</script>', page,
+                                  re.S).group(1))
+    assert [n["label"] for n in config["legend"]["nodes"]][-3:] == ["法定計画の類型", "法令", "その他"]
+    assert "観点を持つ" in [e["label"] for e in config["legend"]["edges"]]
+
+
 def test_node_cap(store):
     from web import create_app
 

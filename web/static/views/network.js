@@ -121,6 +121,7 @@
         edges.add(more.edges.filter(function (e) { return !edges.get(e.id); }));
         noteExpanded(id);
         fillList();
+        fillLegend();
         updateCount();
         network.fit({ animation: false });
       })
@@ -165,6 +166,35 @@
       tools.appendChild(b);
       li.appendChild(tools);
       list.appendChild(li);
+    });
+  }
+
+  // The legend lists the classes and relations shown; an expansion may bring new ones, whose
+  // entries come from the whole legend in the page's configuration (in legend order).
+  function fillLegend() {
+    if (!config.legend) { return; }
+    var kinds = {}, relations = {};
+    nodes.forEach(function (n) { kinds[n.kind] = true; });
+    edges.forEach(function (e) { relations[e.relation] = true; });
+    legendList("legend-nodes", config.legend.nodes.filter(function (k) { return kinds[k.kind]; }),
+      function (k) { return "pg-swatch pg-kind-" + k.kind; });
+    legendList("legend-edges", config.legend.edges.filter(function (r) { return relations[r.relation]; }),
+      function (r) { return "pg-line pg-rel-" + r.relation + (r.dashes ? " pg-dashed" : ""); });
+  }
+
+  function legendList(id, entries, swatchClass) {
+    var ul = document.getElementById(id);
+    var head = document.getElementById(id + "-head");
+    if (!ul) { return; }
+    if (head) { head.hidden = !entries.length; }
+    while (ul.firstChild) { ul.removeChild(ul.firstChild); }
+    entries.forEach(function (entry) {
+      var li = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = swatchClass(entry);
+      li.appendChild(swatch);
+      li.appendChild(document.createTextNode(entry.label));
+      ul.appendChild(li);
     });
   }
 
