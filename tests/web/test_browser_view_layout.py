@@ -126,3 +126,24 @@ def test_a_wide_view_starts_readable_never_smaller_than_fit_and_fills_the_height
     page.screenshot(path=str(SHOTS / f"layout-{view}-fit.png"), full_page=True)
     assert page.locator("#zoom-note").is_hidden()
     assert page.errors == [] and page.blocked == []
+
+
+def test_after_an_expansion_labels_stay_readable_and_the_expanded_node_in_view(server, page):
+    """An expansion refitted at once, before the new labels were measured, and to any scale."""
+    _open(page, server + VIEWS["ego-1"])
+    for label in ("高品質経営市役所への転換", "しあわせ倍増プラン2017"):
+        n = int(page.get_attribute("#network", "data-nodes"))
+        button = page.locator("#node-list li", has_text=label).locator("button")
+        node = button.get_attribute("data-node")
+        button.click()
+        page.wait_for_function("(n) => Number(document.getElementById('network').getAttribute('data-nodes')) > n",
+                               arg=n, timeout=10_000)
+        page.wait_for_timeout(300)
+        shown = page.evaluate("""(id) => { const c = document.getElementById('network'); const net = c.pgNetwork;
+            const p = net.canvasToDOM(net.getPositions([id])[id]); const s = net.getScale();
+            net.fit({animation: false}); const fit = net.getScale(); net.moveTo({scale: s, animation: false});
+            return {scale: s, fit, x: p.x, y: p.y, w: c.clientWidth, h: c.clientHeight}; }""", node)
+        assert shown["scale"] >= shown["fit"] - 1e-9 and shown["scale"] >= READABLE - 1e-9
+        assert 0 <= shown["x"] <= shown["w"] and 0 <= shown["y"] <= shown["h"]
+    page.screenshot(path=str(SHOTS / "layout-ego-1-expanded.png"), full_page=True)
+    assert page.errors == [] and page.blocked == []

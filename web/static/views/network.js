@@ -42,15 +42,16 @@
   var count = document.getElementById("view-count");
   var zoomNote = document.getElementById("zoom-note");
 
-  // The first view: the whole network fitted to the canvas (as the fit button does, with the
-  // labels' sizes known after the first drawing), unless that makes labels unreadable; then a
-  // readable scale around the ego view's node (or the node nearest the middle), moved as little as
-  // needed to show no empty margin, and a note that the fit button shows everything.
-  function firstView() {
+  // The first view, and the view after an expansion: the whole network fitted to the canvas (as
+  // the fit button does; called after a drawing, when the labels' sizes are known), unless that
+  // makes labels unreadable; then a readable scale around ``focusId`` (the ego view's node, the
+  // node expanded) or the node nearest the middle, moved as little as needed to show no empty
+  // margin, and a note that the fit button shows everything.
+  function showAll(focusId) {
     network.fit({ animation: false });
     if (network.getScale() >= READABLE) { return; }
     var box = bounds();
-    var focus = config.focus && nodes.get(config.focus) ? network.getPositions([config.focus])[config.focus]
+    var focus = focusId && nodes.get(focusId) ? network.getPositions([focusId])[focusId]
       : nearest({ x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 });
     var halfW = (container.clientWidth || 1) / 2 / READABLE;
     var halfH = (container.clientHeight || 1) / 2 / READABLE;
@@ -85,7 +86,7 @@
 
   performance.mark("pg-view-created");
   network.once("afterDrawing", function () {
-    if (nodes.length) { firstView(); }
+    if (nodes.length) { showAll(config.focus); }
     network.once("afterDrawing", function () {
       performance.mark("pg-view-drawn");
       container.setAttribute("data-ready", "1");
@@ -123,7 +124,8 @@
         fillList();
         fillLegend();
         updateCount();
-        network.fit({ animation: false });
+        network.once("afterDrawing", function () { showAll(id); });
+        network.redraw();
       })
       .catch(function (err) { container.setAttribute("data-error", String(err)); });
   }
