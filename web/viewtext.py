@@ -50,7 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "views.open": {"ja": "ページ", "en": "Page"},
     "views.click_expands": {"ja": "クリックで展開する（ページを開かない）", "en": "Click expands (instead of opening the page)"},
     "views.ego_link": {"ja": "このノードの周辺を見る", "en": "View around this node"},
-    "views.no_node": {"ja": "ノードが指定されていないか、グラフにありません。", "en": "No node given, or it is not in the graph."},
+    "views.no_node": {"ja": "中心にするノードの IRI を入れて「表示」を押してください。",
+                      "en": "Enter the IRI of the node to centre on and press Show."},
+    "views.unknown_node": {"ja": "{iri} はネットワーク図にありません。計画の要素・上位計画の目標・計画・法令の IRI か確かめてください。",
+                           "en": "{iri} is not in the network. Check that it is the IRI of a plan element, an upper-plan "
+                                 "goal, a plan or a law."},
     "scope.municipality": {"ja": "自治体", "en": "Municipality"},
     "scope.choose_municipality": {"ja": "（自治体を選んでください）", "en": "(choose a municipality)"},
     "scope.plan_after": {"ja": "（先に自治体を選んでください）", "en": "(choose a municipality first)"},
