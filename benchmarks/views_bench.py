@@ -147,10 +147,12 @@ def browser_timing(nodes: int = 1000) -> dict:
             pg.wait_for_selector("#network[data-ready='1']", timeout=30_000)
             t_drawn = time.perf_counter() - t0
             pg.locator("#network").scroll_into_view_if_needed()
-            node = pg.evaluate("document.getElementById('network').pgNetwork.body.data.nodes.getIds()[0]")
-            x, y = pg.evaluate("""(id) => { const c = document.getElementById('network'); const n = c.pgNetwork;
-                const p = n.canvasToDOM(n.getPositions([id])[id]); const r = c.getBoundingClientRect();
-                return [r.left + p.x, r.top + p.y]; }""", node)
+            # a node the first view shows (a big view starts at a readable scale, showing part of it)
+            x, y = pg.evaluate("""() => { const c = document.getElementById('network'); const n = c.pgNetwork;
+                const r = c.getBoundingClientRect(); const pos = n.getPositions();
+                for (const id of Object.keys(pos)) { const p = n.canvasToDOM(pos[id]);
+                    if (p.x > 20 && p.y > 20 && p.x < c.clientWidth - 20 && p.y < c.clientHeight - 20)
+                        return [r.left + p.x, r.top + p.y]; } }""")
             pg.mouse.move(x - 2, y - 2)
             pg.mouse.move(x, y, steps=2)
             pg.wait_for_selector("div.vis-tooltip", state="visible", timeout=30_000)

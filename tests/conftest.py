@@ -20,6 +20,18 @@ def saitama_store():
     return open_store(load_settings(environ={}))
 
 
+@pytest.fixture(scope="session")
+def saitama_and_sample_store():
+    """The store ``plangraph serve --with-sample`` serves: the Saitama graph and the sample city (read-only use)."""
+    from graph.commands.serve import SAMPLE_DIR
+    from graph.loading import open_store
+    from graph.settings import load_settings
+
+    defaults = load_settings(environ={})
+    return open_store(load_settings(environ={}, overrides={
+        "data_paths": [*map(str, defaults.data_paths), str(SAMPLE_DIR)], "store_path": None}))
+
+
 def synthetic_country(municipalities: int = 3, seed: int = 1):
     """A fresh in-memory store: the ontology (class labels) and ``municipalities`` synthetic ones.
 

@@ -236,19 +236,22 @@ def view_page():
 def ego_page():
     """The neighbourhood of one node to a chosen depth; "expand" adds a node's neighbours in place.
 
-    On a national store it is drawn within the networks of the plans that hold the node."""
+    On a national store it is drawn within the networks of the plans that hold the node. A node
+    not in the network answers 404 with the form and one message saying so."""
     node = request.args.get("node", "")
     depth = _depth()
     scope = page_scope()
     G = _required_graph(scope)
-    view = _view(nw.ego(G, node, depth))
-    view.legend = nw.full_legend(current_lang())  # expanding may bring in any class
-    label = nw.node_label(G.nodes[node], current_lang()) if node in G else ""
-    return render_template("views/view.html", view=view, filters=_filters(scope), choices=None, scope=scope,
-                           node_plans=sc.NODE_PLANS,
+    known = node in G
+    # An unknown node gets one message and the form, not an empty drawing, legend and node list.
+    view = _view(nw.ego(G, node, depth)) if known else None
+    label = nw.node_label(G.nodes[node], current_lang()) if known else ""
+    page = render_template("views/view.html", view=view, filters=_filters(scope), choices=None, scope=scope,
+                           node_plans=sc.NODE_PLANS, legend_all=nw.full_legend(current_lang()),
                            data_url=url_for("views.view_data", **_download_args()),
                            downloads=_download_args(), ego={"node": node, "depth": depth, "label": label,
-                                                            "known": node in G, "url": entity_url(node)})
+                                                            "known": known, "url": entity_url(node)})
+    return page, 404 if node and not known else 200
 
 
 @bp.get("/views/data.json")

@@ -13,8 +13,9 @@ text (vis-network 9 sets a string ``title`` with ``innerText``).
 
 Why positions are computed here: free physics took 43 s to settle 1,000
 nodes in Chromium. The alignment chain is layered (measure → policy →
-philosophy → upper-plan goal → upper plan → law), so x is the layer and y the
-order inside it (barycentre sweeps reduce crossings), and physics is off.
+philosophy → upper-plan goal → upper plan → law), so x is the class and y the
+order inside it, edges kept off the nodes they do not connect
+(:mod:`graph.layout`), and physics is off.
 
 >>> import networkx as nx
 >>> G = nx.DiGraph()
@@ -32,13 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import networkx as nx
 import pyoxigraph as ox
 
+from . import drawing, layout
 from .alignment import ego  # noqa: F401  (the ego view's neighbourhood; re-exported for the views)
 from .vocab import PG_NS, RDF, RDFS
 
@@ -67,11 +68,13 @@ RELATION_STYLE: dict[str, dict] = {
     "upperPlan":     {"color": "#f4a582", "dashes": True, "width": 2, "ja": "上位計画", "en": "upper plan"},
     "designatedAs":  {"color": "#8073ac", "dashes": True, "width": 1, "ja": "位置付け", "en": "designated as"},
     "legalBasis":    {"color": "#542788", "dashes": True, "width": 1, "ja": "根拠法", "en": "legal basis"},
-    "viewpoint":     {"color": "#92c5de", "dashes": True, "width": 1, "ja": "観点", "en": "viewpoint"},
-    "hasProject":    {"color": "#5aae61", "dashes": False, "width": 1, "ja": "事業", "en": "has project"},
+    "viewpoint":     {"color": "#92c5de", "dashes": True, "width": 1, "ja": "観点を持つ", "en": "has viewpoint"},
+    "hasProject":    {"color": "#5aae61", "dashes": False, "width": 1, "ja": "事業を持つ", "en": "has project"},
     "partOfPlan":    {"color": "#cccccc", "dashes": True, "width": 1, "ja": "計画の一部", "en": "part of plan"},
-    "other":         {"color": "#bbbbbb", "dashes": True, "width": 1, "ja": "その他", "en": "other"},
+    "other":         {"color": "#bbbbbb", "dashes": True, "width": 1, "ja": "その他の関係", "en": "other relation"},
 }
+# A relation is named by what it says, never by a class's name: the legend lists both, and
+# "観点" as a line and as a node kind read as the same thing (a test checks none is shared).
 
 #: Shapes whose label is drawn below the shape (vis-network): drawn small, so that a shape
 #: and a two-line label fit in the row gap and do not run into the next node's shape.
@@ -82,10 +85,7 @@ _LABEL_BELOW_SIZE = 12
 #: part of its plan, so walking ``partOfPlan`` would pull the whole plan into any filter.
 _NO_WALK = {"partOfPlan"}
 
-_X_GAP, _Y_GAP = 260, 80
 _SMOOTH_EDGES_UP_TO = 400
-_WRAP_MIN_ROWS = 30          # a layer taller than this many nodes (at least) wraps
-_SUB_GAP = 240               # x distance between the sub-columns of a wrapped layer
 
 
 def local_name(value: str | None) -> str:
@@ -180,14 +180,28 @@ def narrow(G: nx.DiGraph, *, plan: str | None = None, upper_plan: str | None = N
 
 # --- layout -------------------------------------------------------------------
 
-def layered_positions(G: nx.DiGraph, sweeps: int = 4, *, compact: bool = False) -> dict[str, tuple[float, float]]:
-    """x by layer (the node's class), y by order inside the layer.
+#: Relations whose target is drawn left of its source when both are of one class: an upper plan
+#: sits beside the goals it states, left of the plans that name it (graph.layout, step 1).
+_TARGET_LEFT = frozenset({"upperPlan"})
 
-    The order comes from barycentre sweeps (left to right, then right to
-    left): each node moves to the mean position of its neighbours in the
-    layers already placed, which removes most edge crossings in a layered
-    graph at O(sweeps · edges) cost.
 
+def curved_edges(G: nx.DiGraph) -> bool:
+    """Whether the page draws ``G``'s edges as curves: straight lines past 400 edges cost less to draw."""
+    return G.number_of_edges() <= _SMOOTH_EDGES_UP_TO
+
+
+def node_boxes(G: nx.DiGraph, lang: str = "ja") -> dict[str, drawing.Box]:
+    """The size each node is drawn at (its shape and its label in ``lang``)."""
+    return {n: drawing.label_box(node_label(a, lang), KIND_STYLE[kind_key(a.get("kind"))]["shape"])
+            for n, a in G.nodes(data=True)}
+
+
+def layered_positions(G: nx.DiGraph, sweeps: int = 4, *, compact: bool = False,
+                      lang: str = "ja") -> dict[str, tuple[float, float]]:
+    """x by class (then by rank inside the class), y by order inside it, edges kept off nodes.
+
+    The layout itself is :func:`graph.layout.layered_positions`; this gives it
+    each node's class band (:data:`KIND_STYLE`), drawn size and the edge style.
     ``compact`` drops the bands of classes the graph does not have (a whole
     view reads better); without it a class always has the same x, so an ego
     view's expanded neighbourhood lines up with what is already drawn.
@@ -200,47 +214,9 @@ def layered_positions(G: nx.DiGraph, sweeps: int = 4, *, compact: bool = False) 
     >>> (pos["a"][1] < pos["b"][1]) == (pos["g2"][1] < pos["g1"][1])
     True
     """
-    layers: dict[int, list[str]] = {}
-    for n, k in G.nodes(data="kind"):
-        layers.setdefault(KIND_STYLE[kind_key(k)]["layer"], []).append(n)
-    order = sorted(layers)
-    for lay in order:  # a stable start: by plan, notation, label
-        layers[lay].sort(key=lambda n: (str(G.nodes[n].get("plan") or ""), str(G.nodes[n].get("notation") or ""),
-                                        str(G.nodes[n].get("label_ja") or ""), str(n)))
-    rank = {n: i for lay in order for i, n in enumerate(layers[lay])}
-    U = G.to_undirected(as_view=True)
-    for sweep in range(sweeps):
-        seq = order if sweep % 2 == 0 else list(reversed(order))
-        placed: set[str] = set()
-        for lay in seq:
-            nodes = layers[lay]
-
-            def bary(n: str) -> float:
-                ns = [rank[m] for m in U[n] if m in placed]
-                return sum(ns) / len(ns) if ns else rank[n]
-
-            nodes.sort(key=bary)
-            for i, n in enumerate(nodes):
-                rank[n] = i
-            placed.update(nodes)
-    # A tall layer (hundreds of measures) wraps into sub-columns of ``rows`` nodes, so a big
-    # view keeps a readable aspect ratio instead of one 60,000-pixel column. Every layer
-    # keeps at least one band, so small views (ego, expand) put a class at the same x.
-    biggest = max((len(v) for v in layers.values()), default=0)
-    rows = max(_WRAP_MIN_ROWS, math.ceil(math.sqrt(biggest * 2)))
-    pos: dict[str, tuple[float, float]] = {}
-    band_x = 0.0
-    for lay in (order if compact else range(max(order, default=-1) + 1)):
-        nodes = layers.get(lay, [])
-        cols = max(1, math.ceil(len(nodes) / rows))
-        per_col = math.ceil(len(nodes) / cols) if nodes else 0
-        for i, n in enumerate(nodes):
-            col, row = divmod(i, per_col)
-            height = min(per_col, len(nodes) - col * per_col)
-            top = -(height - 1) * _Y_GAP / 2
-            pos[n] = (band_x + col * _SUB_GAP, float(top + row * _Y_GAP))
-        band_x += (cols - 1) * _SUB_GAP + _X_GAP
-    return pos
+    layer = {n: KIND_STYLE[kind_key(k)]["layer"] for n, k in G.nodes(data="kind")}
+    return layout.layered_positions(G, layer, node_boxes(G, lang), compact=compact, sweeps=sweeps,
+                                    target_left=_TARGET_LEFT, curved=curved_edges(G))
 
 
 # --- the view -----------------------------------------------------------------
@@ -272,9 +248,10 @@ def vis_options() -> dict:
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "keyboard": False, "multiselect": False, "hideEdgesOnDrag": True},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}},
+                  "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
+                             "roundness": drawing.ROUNDNESS}},  # graph.layout computes these curves
         "nodes": {"font": {"face": "Noto Sans CJK JP, sans-serif", "size": 14},
-                  "widthConstraint": {"maximum": 220}},
+                  "widthConstraint": {"maximum": drawing.LABEL_MAX}},
     }
 
 
@@ -320,14 +297,15 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
                    f"basic policy, or open the view around one node." if lang == "en" else
                    f"{total} ノードのうち {max_nodes} ノードだけを表示しています。計画・上位計画・基本方針で"
                    f"絞り込むか、ノードを中心にした表示（エゴ表示）を使ってください。")
-    pos = layered_positions(G, compact=compact)
+    pos = layered_positions(G, compact=compact, lang=lang)
     # Imported here, not at the top: pyvis imports IPython, 0.8 s that every app start paid
     # (the whole country's restart target is 2 s) though most requests never draw a network.
     from pyvis.network import Network  # noqa: PLC0415
 
     net = Network(directed=True)
     net.options = vis_options()
-    if G.number_of_edges() > _SMOOTH_EDGES_UP_TO:  # curves cost drawing time; straight lines past this
+    curved = curved_edges(G)
+    if not curved:  # curves cost drawing time; straight lines past 400 edges
         net.options["edges"]["smooth"] = {"enabled": False}
     kinds_seen, rels_seen = set(), set()
     for n, attrs in G.nodes(data=True):
@@ -345,10 +323,14 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
         key = relation_key(rel)
         rels_seen.add(key)
         style = RELATION_STYLE[key]
-        net.edges.append({
+        edge = {
             "id": _edge_id(u, key, v), "from": u, "to": v, "relation": key, "title": style[lang],
             "color": {"color": style["color"]}, "dashes": style["dashes"], "width": style["width"],
-        })
+        }
+        roundness = drawing.roundness(pos[v][0] - pos[u][0])
+        if curved and roundness != drawing.ROUNDNESS:  # an edge to the next column turns between the columns
+            edge["smooth"] = {**net.options["edges"]["smooth"], "roundness": roundness}
+        net.edges.append(edge)
     legend = {
         "nodes": [{"kind": k, "label": KIND_STYLE[k][lang], "color": KIND_STYLE[k]["color"],
                    "shape": KIND_STYLE[k]["shape"]} for k in KIND_STYLE if k in kinds_seen],
@@ -359,12 +341,13 @@ def build_view(G: nx.DiGraph, *, lang: str = "ja", max_nodes: int = 2000,
 
 
 def full_legend(lang: str = "ja") -> dict:
-    """The legend of every class and relation (for views that grow, like an expanding ego view)."""
+    """The legend entry of every class and relation, in legend order: an ego page that grows by
+    expanding picks from it the entries of the classes and relations it comes to show."""
     lang = "en" if lang == "en" else "ja"
     return {"nodes": [{"kind": k, "label": v[lang], "color": v["color"], "shape": v["shape"]}
-                      for k, v in KIND_STYLE.items() if k != "other"],
+                      for k, v in KIND_STYLE.items()],
             "edges": [{"relation": r, "label": v[lang], "color": v["color"], "dashes": v["dashes"]}
-                      for r, v in RELATION_STYLE.items() if r != "other"]}
+                      for r, v in RELATION_STYLE.items()]}
 
 
 # --- downloads ------------------------------------------------------------------

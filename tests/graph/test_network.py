@@ -6,8 +6,10 @@ import io
 import json
 
 import networkx as nx
+import pytest
 import pyoxigraph as ox
 
+from graph import drawing, layout
 from graph import network as nw
 
 PG = "https://w3id.org/plangraph/ontology#"
@@ -78,7 +80,8 @@ def test_layers_run_left_to_right_and_physics_is_off():
     v = nw.build_view(_graph())
     x = {n["id"]: n["x"] for n in v.nodes}
     assert x["m1"] < x["pol1"] < x["phil"] < x["g1"] < x["u1"] < x["type"] < x["law"]
-    assert x["u1"] == x["p"]  # all plans share a column
+    # the plan sits right of the upper plans it names (beside its plan type), not in their column
+    assert x["u1"] == x["u2"] < x["p"] < x["type"]
     assert v.options["physics"]["enabled"] is False
 
 
@@ -174,7 +177,7 @@ def test_tall_layer_wraps_into_sub_columns_left_of_the_next_layer():
     ys = [pos[f"m{i}"][1] for i in range(500)]
     assert len(xs) > 1  # wrapped
     assert max(xs) < pos["pol"][0]  # the whole measure band stays left of the policies
-    assert max(ys) - min(ys) < 500 * nw._Y_GAP / len(xs) + nw._Y_GAP
+    assert max(ys) - min(ys) < 500 * layout.Y_GAP / len(xs) + layout.Y_GAP
     assert len({pos[n] for n in G}) == len(G)  # no two nodes on one spot
 
 
@@ -185,4 +188,142 @@ def test_a_shape_with_its_label_below_and_a_two_line_label_fit_in_one_row_gap():
     font = v.options["nodes"]["font"]["size"]
     for n in v.nodes:
         if n["shape"] in ("diamond", "hexagon", "triangle", "dot"):
-            assert 2 * n["size"] + 2 * 1.25 * font + 8 <= nw._Y_GAP, n
+            assert 2 * n["size"] + 2 * 1.25 * font + 8 <= layout.Y_GAP, n
+
+
+# --- edges kept off the nodes they do not connect ------------------------------------------------
+
+def _through(G, pos=None):
+    """The (edge, node) pairs of a view drawn as the page draws it, with the labels it shows."""
+    pos = pos or nw.layered_positions(G)
+    return drawing.edges_through_nodes(G, pos, nw.node_boxes(G), curved=nw.curved_edges(G))
+
+
+def _policy_with_one_of_each() -> nx.DiGraph:
+    """A policy with one viewpoint, one philosophy and one goal: each alone in its class, as in
+    the Saitama plan's ego view of (3) 上質な行政経営 at depth 1."""
+    G = nx.DiGraph()
+    for n, kind, ja in [("pol", "BasicPolicy", "(3) 上質な行政経営"), ("vp", "Viewpoint", "行政経営"),
+                        ("phil", "BasicPhilosophy", "上質な生活都市さいたま市"), ("g", "Goal", "高品質経営市役所への転換")]:
+        G.add_node(n, kind=kind, label_ja=ja)
+    G.add_edge("pol", "vp", relation="viewpoint")
+    G.add_edge("pol", "phil", relation="parentElement")
+    G.add_edge("pol", "g", relation="supports")
+    return G
+
+
+def test_an_edge_that_skips_a_class_passes_beside_its_nodes_not_through_them():
+    """Each node alone in its class used to get y = 0: the policy's edges to the philosophy and the
+    goal ran through the viewpoint and the philosophy, reading "viewpoint → philosophy → goal"."""
+    G = _policy_with_one_of_each()
+    for compact in (True, False):
+        pos = nw.layered_positions(G, compact=compact)
+        assert _through(G, pos) == []
+        assert pos["pol"][0] < pos["vp"][0] < pos["phil"][0] < pos["g"][0]
+        # the policy's three edges fan out: each passes the nodes between its ends half a row away
+        for u, v in G.edges:
+            for w in G:
+                if w not in (u, v) and pos[u][0] < pos[w][0] < pos[v][0]:
+                    at, _ = drawing.y_span(pos[u], pos[v], pos[w][0], pos[w][0], True)
+                    assert abs(at - pos[w][1]) >= layout.Y_GAP / 2, (u, v, w)
+
+
+def test_edge_checker_sees_an_edge_through_a_node():
+    G = _policy_with_one_of_each()
+    in_a_row = {n: (x, 0.0) for n, x in zip(("pol", "vp", "phil", "g"), (0, 260, 520, 780))}
+    assert {(u, v, w) for u, v, w in _through(G, in_a_row)} == {("pol", "phil", "vp"), ("pol", "g", "vp"),
+                                                               ("pol", "g", "phil")}
+
+
+def test_plans_naming_upper_plans_are_not_stacked_in_one_column():
+    """Plans and their upper plans shared one column, and the 上位計画 edges ran down it through
+    every plan between: one could not tell which plan names which."""
+    G = nx.DiGraph()
+    uppers = [f"u{i}" for i in range(4)]
+    lowers = [f"p{i}" for i in range(4)]
+    for n in uppers + lowers:
+        G.add_node(n, kind="ComprehensivePlan" if n in uppers else "SectorPlan", label_ja=f"計画{n}")
+    for i, p in enumerate(lowers):
+        for u in uppers[i % 2::2]:
+            G.add_edge(p, u, relation="upperPlan")
+        G.add_node(f"g{i}", kind="Goal", label_ja=f"目標{i}")
+        G.add_edge(f"g{i}", uppers[i], relation="goalOf")
+    G.add_node("t", kind="StatutoryPlanType", label_ja="類型")
+    G.add_edge("p0", "t", relation="designatedAs")
+    pos = nw.layered_positions(G, compact=True)
+    assert len({pos[u][0] for u in uppers}) == 1 and len({pos[p][0] for p in lowers}) == 1
+    assert pos["g0"][0] < pos["u0"][0] < pos["p0"][0] < pos["t"][0]
+    assert _through(G, pos) == []
+
+
+def test_a_cycle_within_a_class_does_not_break_the_layout():
+    G = nx.DiGraph()
+    for n in "abc":
+        G.add_node(n, kind="SectorPlan", label_ja=n)
+    G.add_edges_from([("a", "b"), ("b", "c"), ("c", "a")], relation="upperPlan")
+    pos = nw.layered_positions(G)
+    assert len({pos[n] for n in G}) == 3
+
+
+@pytest.fixture(scope="module")
+def saitama_and_sample(saitama_and_sample_store):
+    """The alignment network the app serves with ``--with-sample``: the Saitama plan and the sample city."""
+    from graph.alignment import alignment_graph
+
+    return alignment_graph(saitama_and_sample_store)
+
+
+SAITAMA_PLAN = "https://w3id.org/plangraph/id/lg/111007/plan/digital-2021"
+
+
+@pytest.mark.parametrize("view", ["ego 1", "ego 3", "plan", "whole"])
+def test_no_edge_runs_through_a_node_in_the_saitama_views(saitama_and_sample, view):
+    """The views the UI review found edges drawn over nodes in: the policy's neighbourhood,
+    the Saitama plan and the whole network (54 nodes, every plan of the sample too)."""
+    G = saitama_and_sample
+    sub = {"ego 1": lambda: nw.ego(G, SAITAMA_PLAN + "/policy/3", 1),
+           "ego 3": lambda: nw.ego(G, SAITAMA_PLAN + "/policy/3", 3),
+           "plan": lambda: nw.narrow(G, plan=SAITAMA_PLAN), "whole": lambda: G}[view]()
+    v = nw.build_view(sub, compact=not view.startswith("ego"))
+    pos = {n["id"]: (n["x"], n["y"]) for n in v.nodes}
+    assert len(pos) == len(sub) > 3
+    assert _through(sub, pos) == []
+    assert len({y for _, y in pos.values()}) > 2  # not one line
+
+
+def test_wrapped_band_deals_its_nodes_to_sub_columns_in_turn():
+    """A wrapped band keeps its order across sub-columns (node i in column i mod cols), so edges
+    from one sub-column pass between the rows of the next rather than along them: about half the
+    edges through nodes of wrapping in blocks, on the synthetic plans of 130-400 nodes."""
+    G = nx.DiGraph()
+    G.add_node("pol", kind="BasicPolicy", label_ja="方針")
+    for i in range(80):
+        G.add_node(f"m{i:02}", kind="Measure", label_ja=f"施策{i:02}")
+        G.add_edge(f"m{i:02}", "pol", relation="parentElement")
+    layer = {n: nw.KIND_STYLE[nw.kind_key(k)]["layer"] for n, k in G.nodes(data="kind")}
+    pos = layout.layered_positions(G, layer, passes=0)
+    ms = sorted((n for n in G if n != "pol"), key=lambda n: pos[n][1])
+    columns = sorted({pos[n][0] for n in ms})
+    assert len(columns) == 3
+    assert [pos[n][0] for n in ms[:6]] == columns * 2  # dealt in turn
+    assert len({pos[n] for n in G}) == len(G)
+
+
+# --- the legend -------------------------------------------------------------------------------
+
+def test_no_relation_is_named_like_a_class():
+    """The ego legend showed 観点 and 事業 twice, once as a node kind and once as a line."""
+    for lang in ("ja", "en"):
+        kinds = {s[lang] for s in nw.KIND_STYLE.values()}
+        relations = {s[lang] for s in nw.RELATION_STYLE.values()}
+        assert not kinds & relations, lang
+    assert nw.RELATION_STYLE["viewpoint"]["ja"] == "観点を持つ" and nw.RELATION_STYLE["hasProject"]["ja"] == "事業を持つ"
+
+
+def test_a_views_legend_lists_the_classes_and_relations_it_shows():
+    v = nw.build_view(_policy_with_one_of_each())
+    assert [n["kind"] for n in v.legend["nodes"]] == ["basicpolicy", "viewpoint", "basicphilosophy", "goal"]
+    assert [e["relation"] for e in v.legend["edges"]] == ["supports", "parentElement", "viewpoint"]
+    every = nw.full_legend("en")  # what an expanding page picks from
+    assert {n["kind"] for n in every["nodes"]} == set(nw.KIND_STYLE)
+    assert {e["relation"] for e in every["edges"]} == set(nw.RELATION_STYLE)

@@ -61,10 +61,16 @@ def _ready(pg):
 
 
 def _node_point(pg, node_id: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates."""
+    """Where a node is drawn, in page coordinates; brought into view first, as a person would pan
+    to it (a big view starts at a readable scale that shows part of it)."""
     return tuple(pg.evaluate("""(id) => {
         const c = document.getElementById('network'); const net = c.pgNetwork;
-        const p = net.canvasToDOM(net.getPositions([id])[id]); const r = c.getBoundingClientRect();
+        let p = net.canvasToDOM(net.getPositions([id])[id]);
+        if (p.x < 0 || p.y < 0 || p.x > c.clientWidth || p.y > c.clientHeight) {
+            net.focus(id, {scale: net.getScale(), animation: false});
+            p = net.canvasToDOM(net.getPositions([id])[id]);
+        }
+        const r = c.getBoundingClientRect();
         return [r.left + p.x, r.top + p.y]; }""", node_id))
 
 
@@ -126,11 +132,15 @@ def test_ego_view_expands_on_click(server, page):
     page.goto(server + "/views/ego?depth=1&node=" + PLAN + "/policy/1")
     _ready(page)
     before = int(page.get_attribute("#network", "data-nodes"))
+    assert page.locator("#legend-nodes li").all_inner_texts() == ["施策", "基本方針", "基本理念", "上位計画の目標"]
     goal = BASE + "lg/999990/plan/sogo/goal/1"
     page.locator(f"#node-list button[data-node='{goal}']").click()
     _more_nodes_than(page, before)
     ids = page.evaluate("document.getElementById('network').pgNetwork.body.data.nodes.getIds()")
     assert BASE + "lg/999990/plan/sogo" in ids  # the goal's upper plan came in
+    # and the legend names its class and the goal's line to it, in legend order
+    assert page.locator("#legend-nodes li").all_inner_texts() == ["施策", "基本方針", "基本理念", "上位計画の目標", "計画"]
+    assert "目標を掲げる計画" in page.locator("#legend-edges li").all_inner_texts()
     # the RDF download now holds exactly the nodes the page shows, the expanded ones included
     with page.expect_download() as dl:
         page.click("#download-rdf")

@@ -99,6 +99,44 @@ def test_ego_json(client):
     assert 'id="node-list"' in page and "くらしのデジタル化" in page
 
 
+def _legend(page: str, which: str) -> list[str]:
+    block = re.search(rf'<ul class="pg-legend" id="legend-{which}">(.*?)</ul>', page, re.S).group(1)
+    return re.findall(r"</span>([^<]+)</li>", block)
+
+
+def test_ego_legend_lists_only_what_it_shows(client):
+    """It listed all 9 classes and 9 relations for a view of 5 nodes."""
+    page = client.get("/views/ego", query_string={"node": PLAN + "/policy/1", "depth": 1}).get_data(as_text=True)
+    assert _legend(page, "nodes") == ["施策", "基本方針", "基本理念", "上位計画の目標"]
+    assert _legend(page, "edges") == ["資する", "上位要素"]
+    # the whole legend is in the page's configuration, for classes an expansion brings in
+    config = json.loads(re.search(r'<script type="application/json" id="view-config">(.*?)</script>', page,
+                                  re.S).group(1))
+    assert [n["label"] for n in config["legend"]["nodes"]][-3:] == ["法定計画の類型", "法令", "その他"]
+    assert "観点を持つ" in [e["label"] for e in config["legend"]["edges"]]
+
+
+def test_ego_of_an_unknown_node_says_so_once_and_draws_nothing(client):
+    """It showed "no node given, or not in the graph" and "nothing matches these filters", and an
+    empty node-list panel."""
+    unknown = "https://example.org/<b>nothing</b>"
+    r = client.get("/views/ego", query_string={"node": unknown})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 404
+    assert page.count('class="pg-message"') == 1 and 'id="ego-unknown"' in page
+    assert "https://example.org/&lt;b&gt;nothing&lt;/b&gt;" in page and "<b>nothing" not in page
+    for absent in ('id="view-empty"', 'id="node-list"', 'id="network"', 'id="legend"', 'id="view-data"',
+                   "network.js"):
+        assert absent not in page, absent
+    assert 'name="node"' in page  # the form stays, to correct the IRI
+    en = client.get("/views/ego", query_string={"node": unknown, "lang": "en"}).get_data(as_text=True)
+    assert "is not in the network" in en
+    # no node at all: a prompt, not an error
+    r = client.get("/views/ego")
+    assert r.status_code == 200 and 'id="ego-missing"' in r.get_data(as_text=True)
+    assert r.get_data(as_text=True).count('class="pg-message"') == 1
+
+
 def test_node_cap(store):
     from web import create_app
 
