@@ -69,6 +69,7 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 
 from .errors import AuthError, PlanGraphError, QuerySyntaxError, QueryTimeout, StoreError
+from .syntax import named_mistake
 from .remote_http import HttpClient
 from .rdfio import parse_error, parse_quads
 from .remote_sparql import (bind_values, can_page, inline_filter_literals, paged_select, query_form, star_order,
@@ -122,6 +123,12 @@ class RemoteStore(Store):
     NO_GRAPH = "urn:plangraph:no-graph"
 
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None, max_rows=None):
+        try:
+            return self._query(sparql, substitutions, default_graph, named_graphs, max_rows)
+        except QuerySyntaxError as exc:  # the server's parser refused it: say what we can name, as embedded
+            raise named_mistake(sparql, exc.message) or exc from None
+
+    def _query(self, sparql, substitutions, default_graph, named_graphs, max_rows):
         text = bind_values(sparql, substitutions or {}, unions=not (substitutions and self._is_virtuoso()))
         if any(isinstance(t, ox.Literal) and not t.value.isascii() for t in (substitutions or {}).values()) \
                 and self._is_virtuoso():

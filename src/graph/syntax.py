@@ -188,6 +188,19 @@ def syntax_error(text: str, raw: str, *, line: int | None = None, column: int | 
     return QuerySyntaxError(en, message_ja=ja, detail=_detail(raw))
 
 
+def named_mistake(text: str, raw: str, *, update: bool = False) -> QuerySyntaxError | None:
+    """The error for a mistake in ``text`` that can be named (an undeclared prefix, an unclosed
+    bracket or string…), else None.
+
+    For another parser's refusal (an external SPARQL server's 400): its message is replaced
+    only when we know what is wrong, so the app says the same on every store, and a 400 that
+    is not about syntax keeps the server's own words.
+    """
+    noun_en, noun_ja = ("update", "更新") if update else ("query", "クエリ")
+    en, ja = _explain(text, noun_en, noun_ja, update)
+    return None if en is None else QuerySyntaxError(en, message_ja=ja, detail=_detail(raw))
+
+
 def tokens_or_none(text: str) -> list[Token] | None:
     """The tokens of ``text``, or None when it holds none (only spaces and comments) or cannot be read."""
     try:
