@@ -6,8 +6,9 @@ formats and the service description live in :mod:`graph.protocol`; this
 module only reads requests and writes responses.
 
 Writes are off unless the ``update_token`` setting is set, and then need
-``Authorization: Bearer <token>`` (:mod:`web.auth`). There are no cookies or
-sessions to ride on, so a cross-site form can never change data.
+``Authorization: Bearer <token>``, or Basic with the token as password
+(:mod:`web.auth`). There are no cookies or sessions to ride on, so a
+cross-site form can never change data.
 """
 
 from __future__ import annotations
@@ -172,7 +173,10 @@ def _vary_accept(response: Response) -> None:
 
 @bp.after_request
 def protocol_headers(response: Response) -> Response:
-    """``Vary: Accept`` on the endpoint; CORS on the query endpoint only, when enabled."""
+    """``Vary: Accept`` on the endpoint; its CORS headers (all methods, the preflight) when enabled.
+
+    Other public reads get ``Access-Control-Allow-Origin`` from :mod:`web.security`.
+    """
     if request.endpoint == "sparql.query" or request.path == "/sparql":
         _vary_accept(response)
         if get_settings().cors and request.path == "/sparql":
