@@ -75,7 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang.switch_label": {"ja": "Switch to English", "en": "日本語に切り替え"},
     "skip": {"ja": "本文へ移動", "en": "Skip to content"},
     "search.label": {"ja": "ラベルで検索", "en": "Search by label"},
-    "search.placeholder": {"ja": "例: 行政サービス、ICT", "en": "e.g. 行政サービス, ICT"},
+    "search.placeholder": {"ja": "例: 行政サービス、ICT", "en": "e.g. administrative services, ICT"},
     "search.button": {"ja": "検索", "en": "Search"},
     "search.title": {"ja": "検索", "en": "Search"},
     "search.results": {"ja": "「{q}」の検索結果: {n} 件", "en": "{n} result(s) for “{q}”"},
