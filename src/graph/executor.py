@@ -40,7 +40,9 @@ Processes::
 * At the deadline the worker is killed and :class:`~graph.errors.QueryTimeout` raised (HTTP 503).
 * **Writes** go to the main store in this process (:meth:`QueryExecutor.update`,
   :meth:`QueryExecutor.write`); then the zygote reloads and every worker
-  forked before the write is retired, so the next query sees the change.
+  forked before the write is retired, so the next query sees the change. A
+  SPARQL Update on an in-memory store runs first as a trial in a worker,
+  under the deadline, so a runaway update is killed like a runaway query.
 * A **remote** store (``store_url``) needs no processes: its HTTP timeout is
   the deadline, and the inspection runs here.
 
@@ -66,7 +68,7 @@ from .answers import Answer, AnswerSpec, encode_answer
 from .errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from .settings import Settings
 from .store import EmbeddedStore, QueryResult, Store, Term
-from .workers import decode_error, decode_reply, encode_job, with_query_dataset
+from .workers import decode_error, decode_reply, encode_job, encode_update_job, with_query_dataset
 from .zygote import STARTUP_TIMEOUT_S, Worker, Zygote, shutdown
 
 log = logging.getLogger(__name__)
@@ -156,22 +158,41 @@ class QueryExecutor:
             info = sandbox.inspect_query(sparql, graphs=self.store.graphs)
             result = self.store.query(sparql, **with_query_dataset(info, kwargs))
             return result if spec is None else encode_answer(result, spec)
-        self._ensure_zygote()  # starting the processes is not the query's time
-        deadline = time.monotonic() + timeout
         known = self._analyses.get(sparql)
         try:
             frame = encode_job(sparql, kwargs, known or True, spec)
         except orjson.JSONEncodeError:  # a lone surrogate (pickle carried it; no parser reads it)
             raise QuerySyntaxError("the query or a parameter is not valid Unicode text",
                                    message_ja="クエリかパラメータに、文字として読めないデータが含まれています。") from None
+        reply = self._exchange(frame, sparql, timeout)
+        if reply[0] != "ok":
+            raise decode_error(reply)
+        if reply[2] is not None and known is None:
+            self._remember(sparql, reply[2])
+        return reply[1]
+
+    def _exchange(self, frame: bytes, sparql: str, timeout: float, *, update: bool = False) -> tuple:
+        """Send one job to a worker and wait for its reply, killing the worker at the deadline.
+
+        ``update``: the job is a trial update (:meth:`update`); the worker's copy of the store
+        then differs from the app's, so the worker is discarded whatever the outcome.
+        """
+        self._ensure_zygote()  # starting the processes is not the job's time
+        deadline = time.monotonic() + timeout
         worker = self._acquire(deadline)
         try:
             worker.conn.send_bytes(frame)
             if not worker.wait(deadline - time.monotonic()):
-                log.warning("query stopped at its %g s deadline (worker %d killed): %.200s",
-                            timeout, worker.pid, " ".join(sparql.split()))
+                log.warning("%s stopped at its %g s deadline (worker %d killed): %.200s",
+                            "update" if update else "query", timeout, worker.pid, " ".join(sparql.split()))
                 self._discard(worker, kill=True)
                 worker = None
+                if update:
+                    raise QueryTimeout(
+                        f"the update did not finish within its deadline of {timeout:g} s and was stopped; "
+                        "nothing was changed",
+                        message_ja=f"更新が制限時間（{timeout:g} 秒）内に終わらなかったため止めました。"
+                                   "データは変わっていません。")
                 raise QueryTimeout(
                     f"the query did not finish within its deadline of {timeout:g} s and was stopped; "
                     "narrow it (LIMIT, more specific patterns) or ask the operator for a longer deadline",
@@ -182,19 +203,19 @@ class QueryExecutor:
             if worker is not None:
                 self._discard(worker, kill=True)
                 worker = None
+            noun_en, noun_ja = ("update", "更新") if update else ("query", "クエリ")
             raise QueryError(
-                "the query was stopped: its worker process ended, most likely at its memory limit "
-                f"({self.settings.query_memory_mb} MiB, setting query_memory_mb); narrow the query",
-                message_ja="クエリがメモリの上限に達したため止めました。条件を絞ってください。",
+                f"the {noun_en} was stopped: its worker process ended, most likely at its memory limit "
+                f"({self.settings.query_memory_mb} MiB, setting query_memory_mb); narrow the {noun_en}",
+                message_ja=f"{noun_ja}がメモリの上限に達したため止めました。条件を絞ってください。",
                 title="Query stopped", status=503) from None
         finally:
             if worker is not None:
-                self._release(worker)
-        if reply[0] != "ok":
-            raise decode_error(reply)
-        if reply[2] is not None and known is None:
-            self._remember(sparql, reply[2])
-        return reply[1]
+                if update:
+                    self._discard(worker, kill=True)
+                else:
+                    self._release(worker)
+        return reply
 
     def _remember(self, sparql: str, analysis: sandbox.Analysis) -> None:
         with self._analyses_lock:
@@ -202,22 +223,41 @@ class QueryExecutor:
                 self._analyses.pop(next(iter(self._analyses)))  # the oldest
             self._analyses[sparql] = analysis
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL Update on the main store (caller checked the token), then refresh workers.
 
         ``LOAD`` and ``SERVICE`` are refused even here (:func:`graph.sandbox.inspect_update`).
+
+        On an in-memory store the update first runs as a trial in a worker, on the worker's
+        copy of the store, under the query deadline (``timeout``, default ``query_timeout_ms``)
+        and memory limit: pyoxigraph applies an update in Rust and a thread cannot be
+        stopped, so a runaway update (a cartesian product in its WHERE) ran on, the write
+        lock held, until a restart. A trial past the deadline is killed and nothing changes;
+        one that finishes is applied to the main store, which takes about as long again.
+        Writes are serialised, so the worker's copy is the main store's. An on-disk store's
+        workers open it read-only, so there an update runs without a deadline.
         """
         sandbox.inspect_update(sparql)
-        self.write(lambda store: store.update(sparql))
+        timeout = self.timeout_s if timeout is None else timeout
+        with self._write_lock:
+            if self._isolated and self.store.path is None:
+                reply = self._exchange(encode_update_job(sparql), sparql, timeout, update=True)
+                if reply[0] != "ok":
+                    raise decode_error(reply)
+            self._apply(lambda store: store.update(sparql))
 
     def write(self, change: Callable[[Store], Any]) -> Any:
         """Apply ``change(store)`` to the main store, then make the workers see it."""
         with self._write_lock:
-            result = change(self.store)
-            flush = getattr(self.store, "flush", None)
-            if flush:
-                flush()
-            self.refresh()
+            return self._apply(change)
+
+    def _apply(self, change: Callable[[Store], Any]) -> Any:
+        """:meth:`write`'s work, with the write lock held."""
+        result = change(self.store)
+        flush = getattr(self.store, "flush", None)
+        if flush:
+            flush()
+        self.refresh()
         return result
 
     def refresh(self) -> None:

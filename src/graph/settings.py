@@ -81,7 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_user", None, "User name for the external server.", _opt_str),
     Setting("store_password", None, "Password for the external server.", _opt_str),
     Setting("store_auth", "basic", "Authentication scheme for the external server: basic or digest."),
-    Setting("query_timeout_ms", 10_000, "Deadline of one query, in milliseconds.", int),
+    Setting("query_timeout_ms", 10_000, "Deadline of one query, in milliseconds; also of a SPARQL Update on "
+            "the in-memory store (its trial run in a worker).", int),
     Setting("max_rows", 10_000, "Row cap of one query result; a truncated result says so.", int),
     Setting("max_query_length", 20_000, "Longest accepted query text, in characters (longer: 413).", int),
     Setting("query_workers", 2, "Worker processes that run endpoint queries (killed at the deadline).", int),

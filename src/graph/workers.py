@@ -12,7 +12,8 @@ Messages on the pipes:
   for an in-memory store or ``("path", folder, base_iri)`` for an on-disk one.
 * zygote → app: ``("ready", pid)``, ``("spawned", pid)`` followed by the
   worker's pipe end (fd passing), ``("reloaded",)``.
-* app ↔ worker: one bytes frame each way per query (``Connection.send_bytes``),
+* app ↔ worker: one bytes frame each way per query (``Connection.send_bytes``; a trial
+  update is a JSON object ``{"update": text}``, see :func:`encode_update_job`),
   built and read by :func:`encode_job` / :func:`decode_job` and
   :func:`encode_reply` / :func:`decode_reply`; an empty frame tells the worker to exit.
   These frames are on every endpoint request's path, so they avoid pickle where
@@ -41,7 +42,7 @@ import pyoxigraph as ox
 from . import errors, netguard, sandbox
 from .answers import Answer, AnswerSpec, encode_answer
 from .errors import PlanGraphError, StoreError
-from .store import EmbeddedStore, QueryResult, Term
+from .store import AskResult, EmbeddedStore, QueryResult, Term
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,12 @@ def encode_job(sparql: str, kwargs: Mapping[str, Any], inspect: bool | sandbox.A
         inspect,
         None if spec is None else [spec.format, spec.param, list(spec.accept), spec.neutralize_formulas],
     ])
+
+
+def encode_update_job(sparql: str) -> bytes:
+    """A trial update for a worker (:meth:`graph.executor.QueryExecutor.update`): a JSON object,
+    where a query job is a JSON array, so the first byte tells them apart."""
+    return orjson.dumps({"update": sparql})
 
 
 def decode_job(frame: bytes) -> tuple[str, dict, bool | sandbox.Analysis, AnswerSpec | None]:
@@ -265,6 +272,17 @@ def _worker_loop(conn: Connection, store: EmbeddedStore | None, source: tuple, m
         if not frame:
             return
         analysis = None
+        if frame[:1] == b"{":  # a trial update on this worker's copy (the app discards the worker after)
+            try:
+                store.update(orjson.loads(frame)["update"])
+                reply = encode_reply(AskResult(True))
+            except BaseException as exc:  # noqa: BLE001 — back as an error shape
+                reply = encode_reply(exc)
+            try:
+                conn.send_bytes(reply)
+            except (OSError, ValueError):
+                return
+            continue
         try:
             sparql, kwargs, inspect, spec = decode_job(frame)
             if inspect is True:

@@ -93,6 +93,62 @@ def test_writes_reach_the_workers(store):
         ex.close()
 
 
+def test_a_runaway_update_is_killed_at_the_deadline_and_changes_nothing():
+    """pyoxigraph applies an update in Rust and a thread cannot be stopped: before the trial run in
+    a worker, this update ran on with the write lock held and the next write waited for a restart."""
+    import time
+
+    big = EmbeddedStore()
+    big.load_data("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(3000)), format="nt", graph=EX + "big")
+    ex = make(big, query_timeout_ms=500)
+    runaway = (f"INSERT {{ GRAPH <{EX}out> {{ <{EX}r> <{EX}n> ?n }} }} WHERE {{ {{ SELECT (COUNT(*) AS ?n) "
+               f"WHERE {{ GRAPH ?x {{ ?a ?b ?c }} GRAPH ?y {{ ?d ?e ?f }} GRAPH ?z {{ ?g ?h ?i }} }} }} }}")
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(QueryTimeout) as err:
+            ex.update(runaway)
+        assert time.monotonic() - t0 < 30  # the product is 2.7e10 rows: hours, not the deadline
+        assert "nothing was changed" in err.value.text("en") and "データは変わっていません" in err.value.text("ja")
+        assert len(big) == 3000  # the main store never saw it
+        ex.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}label> "次" }} }}')  # the lock is free
+        assert ex.query(f"ASK {{ <{EX}c> <{EX}label> \"次\" }}") == AskResult(True)
+    finally:
+        ex.close()
+
+
+def test_an_update_is_applied_once_to_the_main_store_after_its_trial():
+    """The trial ran on a worker's copy: a counter that an update increments goes up by one, not two."""
+    own = EmbeddedStore()
+    own.load_data(f'<{EX}c> <{EX}count> "0"^^<http://www.w3.org/2001/XMLSchema#integer> .', format="nt",
+                  graph=EX + "g")
+    ex = make(own)
+    increment = (f"DELETE {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}count> ?n }} }} "
+                 f"INSERT {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}count> ?m }} }} "
+                 f"WHERE {{ GRAPH <{EX}g> {{ <{EX}c> <{EX}count> ?n }} BIND(?n + 1 AS ?m) }}")
+    try:
+        ex.update(increment)
+        ex.update(increment)
+        (n,), = ex.query(f"SELECT ?n WHERE {{ <{EX}c> <{EX}count> ?n }}").rows
+        assert n.value == "2"
+        (n,), = own.query(f"SELECT ?n WHERE {{ <{EX}c> <{EX}count> ?n }}").rows
+        assert n.value == "2"
+    finally:
+        ex.close()
+
+
+def test_an_update_that_fails_in_its_trial_says_why_and_changes_nothing():
+    own = EmbeddedStore()
+    own.load_data(SMALL_DATA, format="nt", graph=EX + "g")
+    ex = make(own)
+    try:
+        with pytest.raises(QueryError, match="does not exist") as err:
+            ex.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}x> <{EX}p> 1 }} }} ; DROP GRAPH <{EX}missing>')
+        assert err.value.status == 400
+        assert len(own) == 3 and ex.query(f"ASK {{ <{EX}x> ?p ?o }}") == AskResult(False)
+    finally:
+        ex.close()
+
+
 def test_on_disk_store_workers_open_it_read_only(tmp_path):
     disk = EmbeddedStore(tmp_path / "store")
     disk.load_data(SMALL_DATA, format="nt", graph=EX + "g")

@@ -259,6 +259,23 @@ def test_an_update_that_cannot_apply_is_a_400_that_says_why_and_changes_nothing(
     assert count(tc) == before  # the first operation did not stay either
 
 
+def test_a_runaway_update_is_stopped_at_the_deadline_and_the_next_write_goes_through(make_app):
+    """The review's update (a product of three graphs in its WHERE) ran on in the app's process with
+    the write lock held, past the client's disconnect, until a restart."""
+    tc = make_app(product_store(), update_token=TOKEN, query_timeout_ms=800).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    runaway = (f"INSERT {{ GRAPH <{EX}out> {{ <{EX}r> <{EX}n> ?n }} }} WHERE {{ {{ SELECT (COUNT(*) AS ?n) "
+               "WHERE { GRAPH ?x { ?a ?b ?c } GRAPH ?y { ?d ?e ?f } GRAPH ?z { ?g ?h ?i } } } }")
+    t0 = time.monotonic()
+    resp = tc.post("/sparql/update", data=runaway, content_type="application/sparql-update", headers=auth)
+    assert resp.status_code == 503 and "nothing was changed" in resp.get_data(as_text=True)
+    assert time.monotonic() - t0 < 30
+    resp = tc.post("/sparql/update", data=INSERT, content_type="application/sparql-update", headers=auth)
+    assert resp.status_code == 204
+    ask = tc.get("/sparql", query_string={"query": f'ASK {{ <{EX}x> <{EX}p> "written" }}'})
+    assert ask.get_json(force=True)["boolean"] is True
+
+
 @pytest.mark.parametrize("param", ["using-graph-uri", "using-named-graph-uri"])
 def test_update_dataset_parameters_are_refused_not_ignored(token_app, param):
     tc = token_app.test_client()
