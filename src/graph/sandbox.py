@@ -81,11 +81,14 @@ def _refused(exc: Exception, sparql: str, *, update: bool = False) -> QuerySynta
     return syntax_error(sparql, text, line=line, column=column, update=update)
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node of an rdflib parse tree (CompValue is a dict; ParseResults a list)."""
+def _walk(node: Any, *, skip: frozenset[str] = frozenset()) -> Iterator[Any]:
+    """Every node of an rdflib parse tree (CompValue is a dict; ParseResults a list), except
+    the nodes named in ``skip`` and everything under them."""
     stack = [node]
     while stack:
         n = stack.pop()
+        if skip and _name(n) in skip:
+            continue
         yield n
         if isinstance(n, dict):
             stack.extend(n.values())
@@ -254,19 +257,8 @@ _UPDATE_NAMES = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "Dele
 
 def _reads_default_graph(pattern: Any) -> bool:
     """Whether a WHERE pattern has a triple pattern outside every ``GRAPH`` (sub-selects and EXISTS too)."""
-    stack = [pattern]
-    while stack:
-        n = stack.pop()
-        name = _name(n)
-        if name == "GraphGraphPattern":
-            continue
-        if name == "TriplesBlock" and _field(n, "triples"):
-            return True
-        if isinstance(n, dict):
-            stack.extend(n.values())
-        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
-            stack.extend(list(n))
-    return False
+    return any(_name(n) == "TriplesBlock" and _field(n, "triples")
+               for n in _walk(pattern, skip=frozenset({"GraphGraphPattern"})))
 
 
 def _is_update(parser, sparql: str) -> bool:
